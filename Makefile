@@ -1,0 +1,60 @@
+# kttt — make help lists the targets. Every target sets up what it needs: a local
+# virtual environment (.venv) installed from pyproject.toml, reused while it is current.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+KTTT := $(VENV)/bin/kttt
+STAMP := $(VENV)/.installed
+DATA ?= data/yen_bai
+OUT ?= reports
+JOBS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup report validate indicators test test-fast test-e2e lint format sample sample-check bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create/refresh the virtual environment (.venv) from pyproject.toml
+
+report: $(STAMP) ## Build every year of the sample dataset into reports/ (HTML, PDF, XLSX, CSV)
+	$(KTTT) build $(DATA) --all-years --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
+
+validate: $(STAMP) ## Check the sample dataset against the data contract
+	$(KTTT) validate $(DATA)
+
+indicators: $(STAMP) ## Print the 2022 indicator table of the sample (YEAR=2022)
+	$(KTTT) indicators $(DATA) --year $(or $(YEAR),2022)
+
+test: $(STAMP) lint ## Lint, then run every test (unit, doctests, end-to-end)
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP) ## Unit tests and doctests only (no notebooks, no browser)
+	$(PY) -m pytest -q -m "not e2e"
+
+test-e2e: $(STAMP) ## End-to-end tests only (notebooks, build, browser)
+	$(PY) -m pytest -q -m e2e
+
+lint: $(STAMP) ## ruff check (code and tests)
+	$(VENV)/bin/ruff check kttt tests benchmarks
+
+format: $(STAMP) ## ruff format + import sorting
+	$(VENV)/bin/ruff check --fix kttt tests benchmarks
+	$(VENV)/bin/ruff format kttt tests benchmarks
+
+sample: $(STAMP) ## Regenerate the synthetic sample registers (seeded, byte for byte)
+	$(PY) -m kttt.sample $(DATA)
+
+bench: $(STAMP) ## Measure build speed against the naive way; writes docs/benchmarks.md
+	$(PY) benchmarks/run.py
+
+clean: ## Remove generated reports and caches (keeps .venv)
+	rm -rf $(OUT)/*/ .kttt-cache .pytest_cache .ruff_cache

@@ -1,0 +1,136 @@
+"""The ``kttt`` command: validate | indicators | build | sample.
+
+Messages are Vietnamese first; an English line follows each problem. Exit codes: 0 when
+everything asked for succeeded, 1 when the inputs have errors or a build failed, 2 for a
+wrong command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kttt.problems import SEVERITY_LABELS
+
+
+def _print_problems(problems: list, out=sys.stdout) -> None:  # noqa: ANN001
+    by_file: dict[str, list] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    for file, items in by_file.items():
+        errors = sum(1 for p in items if p.is_error)
+        print(f"\n{file}: {errors} lỗi, {len(items) - errors} cảnh báo", file=out)
+        for p in items:
+            print(f"  [{SEVERITY_LABELS[p.severity]}] {p.message()}", file=out)
+            print(f"  {p.message_en()}", file=out)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kttt.load import load_dataset
+
+    years = [args.year] if args.year else None
+    ds = load_dataset(args.data_dir, years=years)
+    print(f"Bộ dữ liệu: {ds.name} — {ds.meta.ten}" + (" (DỮ LIỆU MÔ PHỎNG)" if ds.meta.mo_phong else ""))
+    print("Số dòng theo tệp (đọc = nhận + loại):")
+    for f in ds.files:
+        mark = "✓" if f.rows_rejected == 0 else "✗"
+        print(f"  {mark} {f.file}: đọc {f.rows_read} = nhận {f.rows_accepted} + loại {f.rows_rejected}")
+        for note in f.notices:
+            print(f"      ghi chú: {note}")
+    _print_problems(ds.problems)
+    errors = len(ds.errors)
+    if errors:
+        print(f"\nKhông hợp lệ: {errors} lỗi. / Invalid: {errors} error(s).")
+        return 1
+    warnings = len(ds.problems)
+    print(f"\nHợp lệ{f' ({warnings} cảnh báo)' if warnings else ''}. / Valid.")
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from kttt.indicators import compute_indicators, to_machine
+    from kttt.load import load_dataset
+
+    ds = load_dataset(args.data_dir, years=[args.year - 1, args.year] if args.year else None)
+    if args.year not in ds.years:
+        print(f"Lỗi: bộ dữ liệu không có năm {args.year}. / No year {args.year} in the dataset.",
+              file=sys.stderr)
+        return 1
+    if not ds.ok:
+        _print_problems(ds.problems, out=sys.stderr)
+        print(f"\nKhông hợp lệ: {len(ds.errors)} lỗi. / Invalid.", file=sys.stderr)
+        return 1
+    table = to_machine(compute_indicators(ds, args.year))
+    if args.format == "json":
+        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1, double_precision=15))
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kttt.build import build
+
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    result = build(args.data_dir, years=args.year or None, all_years=args.all_years, out=args.out,
+                   jobs=args.jobs, use_cache=not args.no_cache, formats=formats)
+    return 0 if result.ok else 1
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from kttt.sample import SEED, YEN_BAI, generate
+
+    for path in generate(Path(args.out), YEN_BAI, args.seed or SEED):
+        print(f"đã ghi {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kttt", description="Báo cáo kinh tế tập thể tái lập được.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="kiểm tra bộ dữ liệu theo hợp đồng dữ liệu")
+    v.add_argument("data_dir", help="thư mục bộ dữ liệu, ví dụ data/yen_bai")
+    v.add_argument("--year", type=int, help="chỉ kiểm tra một năm")
+    v.set_defaults(func=cmd_validate)
+
+    i = sub.add_parser("indicators", help="bảng chỉ tiêu của một năm (CSV hoặc JSON)")
+    i.add_argument("data_dir")
+    i.add_argument("--year", type=int, required=True)
+    i.add_argument("--format", choices=("csv", "json"), default="csv")
+    i.set_defaults(func=cmd_indicators)
+
+    b = sub.add_parser("build", help="chạy notebook, xuất HTML, PDF, Excel, CSV")
+    b.add_argument("data_dir")
+    b.add_argument("--year", type=int, action="append", help="năm cần dựng (lặp lại được)")
+    b.add_argument("--all-years", action="store_true", help="mọi năm có trong bộ dữ liệu")
+    b.add_argument("--out", default=None, help="thư mục đầu ra (mặc định: reports/)")
+    b.add_argument("--jobs", type=int, default=None, help="số tiến trình song song (mặc định: số lõi)")
+    b.add_argument("--no-cache", action="store_true", help="chạy lại mọi notebook")
+    b.add_argument("--format", default="html,pdf,xlsx", help="html,pdf,xlsx (CSV và manifest luôn có)")
+    b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("sample", help="sinh lại bộ dữ liệu mô phỏng")
+    s.add_argument("out", nargs="?", default=None)
+    s.add_argument("--seed", type=int, default=None)
+    s.set_defaults(func=cmd_sample)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "sample" and args.out is None:
+        from kttt.config import SAMPLE_DATASET
+
+        args.out = str(SAMPLE_DATASET)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("Đã dừng. / Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

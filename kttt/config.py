@@ -1,0 +1,46 @@
+"""The one place where paths are derived.
+
+The library never reads paths relative to the working directory: every function takes the
+dataset directory as an argument. This module only knows where the repository keeps its own
+things (the embedded sample dataset, the default output folder, the notebooks).
+
+>>> SAMPLE_DATASET.name
+'yen_bai'
+>>> (NOTEBOOKS_DIR / "01_tong_quan.ipynb").suffix
+'.ipynb'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR: Path = Path(__file__).resolve().parent
+REPO_ROOT: Path = PACKAGE_DIR.parent
+DATA_DIR: Path = REPO_ROOT / "data"
+SAMPLE_DATASET: Path = DATA_DIR / "yen_bai"
+REPORTS_DIR: Path = REPO_ROOT / "reports"
+NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
+TEMPLATES_DIR: Path = PACKAGE_DIR / "templates"
+CACHE_DIR: Path = REPO_ROOT / ".kttt-cache"
+SPEC_DIR: Path = REPO_ROOT.parent / "shared" / "spec"
+
+
+def dataset_name(data_dir: str | Path) -> str:
+    """The dataset's name: the data folder's own name.
+
+    >>> dataset_name("data/yen_bai/")
+    'yen_bai'
+    """
+    return Path(data_dir).resolve().name
+
+
+def year_dirs(data_dir: str | Path) -> list[int]:
+    """Years present in a dataset: sub-folders named by four digits, sorted.
+
+    >>> year_dirs(SAMPLE_DATASET)[:1]
+    [2020]
+    """
+    root = Path(data_dir)
+    if not root.is_dir():
+        return []
+    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)

@@ -1,0 +1,231 @@
+"""The tidy indicator table: year × area × sector × indicator → value, with change and target.
+
+Columns of :func:`compute_indicators`:
+
+- ``nam``, ``ma_chi_tieu``, ``ten_chi_tieu``, ``don_vi_tinh``;
+- ``dia_ban`` — ``toan_tinh`` for the province, otherwise a unit code; ``ten_dia_ban``;
+- ``linh_vuc`` — empty for all sectors, otherwise a sector key;
+- ``gia_tri`` (NaN = no value: empty population), ``gia_tri_nam_truoc``, ``thay_doi``,
+  ``thay_doi_pct``;
+- ``chi_tieu``, ``so_sanh``, ``nguon_chi_tieu``, ``ty_le_dat_chi_tieu`` (value / target ×
+  100) and ``dat_chi_tieu`` (met by ``so_sanh``) for province-wide rows with a target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from kttt.indicators.registry import REGISTRY
+
+PROVINCE = "toan_tinh"
+ALL_SECTORS = ""
+
+COLUMNS = [
+    "nam", "ma_chi_tieu", "ten_chi_tieu", "don_vi_tinh", "dia_ban", "ten_dia_ban", "linh_vuc",
+    "gia_tri", "gia_tri_nam_truoc", "thay_doi", "thay_doi_pct", "chi_tieu", "so_sanh",
+    "nguon_chi_tieu", "ty_le_dat_chi_tieu", "dat_chi_tieu",
+]
+
+
+def _units_in_year(units: pd.DataFrame, year: int) -> list[str]:
+    """District-level units that existed at some time in the year."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    keep = []
+    for code, cap, since, until in zip(units["ma"], units["cap"], units["hieu_luc_tu"],
+                                        units["hieu_luc_den"], strict=True):
+        if cap != "huyen":
+            continue
+        if isinstance(since, dt.date) and since > end:
+            continue
+        if isinstance(until, dt.date) and until < start:
+            continue
+        keep.append(code)
+    return keep
+
+
+def raw_values(htx: pd.DataFrame, tht: pd.DataFrame, by: Sequence[str],
+               codes: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every indicator grouped by ``by``: a wide frame (index = groups, columns = codes).
+
+    Groups missing for an indicator are NaN here; :func:`fill_empty` applies the rule.
+    """
+    results = {code: REGISTRY[code].formula(htx, tht, by) for code in (codes or REGISTRY)}
+    frame = pd.DataFrame(results)
+    return frame
+
+
+def fill_empty(wide: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """Reindex to the expected groups: counts and required sums read 0, the rest stay empty."""
+    wide = wide.reindex(index)
+    for code in wide.columns:
+        if REGISTRY[code].zero_when_empty:
+            wide[code] = wide[code].fillna(0.0)
+    return wide
+
+
+def _long(wide: pd.DataFrame, area: pd.Series | str, sector: pd.Series | str) -> pd.DataFrame:
+    years = wide.index.get_level_values("nam")
+    parts = []
+    for code in wide.columns:
+        parts.append(pd.DataFrame({
+            "nam": years, "ma_chi_tieu": code,
+            "dia_ban": area if isinstance(area, str) else area.to_numpy(),
+            "linh_vuc": sector if isinstance(sector, str) else sector.to_numpy(),
+            "gia_tri": wide[code].to_numpy(dtype="float64"),
+        }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def compute_values(htx: pd.DataFrame, tht: pd.DataFrame, years: Sequence[int],
+                   units: pd.DataFrame | None = None, by_unit: bool = True,
+                   by_sector: bool = True) -> pd.DataFrame:
+    """Long table ``nam, ma_chi_tieu, dia_ban, linh_vuc, gia_tri`` for ``years``.
+
+    >>> from kttt.indicators.functions import demo_frames
+    >>> h, t = demo_frames()
+    >>> v = compute_values(h, t, [2022])
+    >>> v[(v.ma_chi_tieu == "htx_hien_co") & (v.linh_vuc == "")].set_index("dia_ban")["gia_tri"].to_dict()
+    {'toan_tinh': 3.0, '132': 2.0, '133': 1.0}
+    """
+    years = list(years)
+    htx = htx[htx["nam"].isin(years)]
+    tht = tht[tht["nam"].isin(years)]
+    out = [_long(fill_empty(raw_values(htx, tht, ["nam"]), pd.Index(years, name="nam")),
+                 PROVINCE, ALL_SECTORS)]
+    if by_unit:
+        pairs = []
+        for y in years:
+            codes = set(_units_in_year(units, y)) if units is not None else set()
+            codes |= set(htx.loc[htx["nam"] == y, "don_vi"]) | set(tht.loc[tht["nam"] == y, "don_vi"])
+            pairs += [(y, c) for c in sorted(codes, key=_unit_order)]
+        index = pd.MultiIndex.from_tuples(pairs, names=["nam", "don_vi"])
+        wide = fill_empty(raw_values(htx, tht, ["nam", "don_vi"]), index)
+        out.append(_long(wide, pd.Series(wide.index.get_level_values("don_vi")), ALL_SECTORS))
+    if by_sector:
+        pairs = []
+        for y in years:
+            sectors = set(htx.loc[htx["nam"] == y, "linh_vuc"]) | set(tht.loc[tht["nam"] == y, "linh_vuc"])
+            pairs += [(y, s) for s in sorted(sectors, key=_sector_order)]
+        index = pd.MultiIndex.from_tuples(pairs, names=["nam", "linh_vuc"])
+        wide = fill_empty(raw_values(htx, tht, ["nam", "linh_vuc"]), index)
+        out.append(_long(wide, PROVINCE, pd.Series(wide.index.get_level_values("linh_vuc"))))
+    return pd.concat(out, ignore_index=True)
+
+
+def _unit_order(code: str) -> tuple[int, str]:
+    return (0, f"{int(code):012d}") if str(code).isdigit() else (1, str(code))
+
+
+_SECTOR_ORDER = ["nong_nghiep", "cn_ttcn", "xay_dung", "thuong_mai_dich_vu", "van_tai",
+                 "tin_dung", "moi_truong", "khac"]
+
+
+def _sector_order(key: str) -> int:
+    return _SECTOR_ORDER.index(key) if key in _SECTOR_ORDER else len(_SECTOR_ORDER)
+
+
+def met(value: float, target: float, comparison: str) -> bool | None:
+    """Whether a target is met: ``>=`` at least, ``<=`` at most. None without a value.
+
+    >>> met(97, 80, ">="), met(5.0, 4.0, "<="), met(float("nan"), 1, ">=")
+    (True, False, None)
+    """
+    if value is None or target is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return bool(value >= target) if comparison == ">=" else bool(value <= target)
+
+
+def compute_table(htx: pd.DataFrame, tht: pd.DataFrame, year: int, units: pd.DataFrame | None,
+                  targets: pd.DataFrame | None, previous: bool = True,
+                  unit_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The year's full table (see the module doc), from frames."""
+    years = [year - 1, year] if previous and (htx["nam"] == year - 1).any() | (tht["nam"] == year - 1).any() else [year]
+    values = compute_values(htx, tht, years, units)
+    current = values[values["nam"] == year].reset_index(drop=True)
+    if len(years) == 2:
+        before = values[values["nam"] == year - 1][["ma_chi_tieu", "dia_ban", "linh_vuc", "gia_tri"]]
+        before = before.rename(columns={"gia_tri": "gia_tri_nam_truoc"})
+        current = current.merge(before, on=["ma_chi_tieu", "dia_ban", "linh_vuc"], how="left")
+    else:
+        current["gia_tri_nam_truoc"] = np.nan
+    current["thay_doi"] = current["gia_tri"] - current["gia_tri_nam_truoc"]
+    prev = current["gia_tri_nam_truoc"]
+    current["thay_doi_pct"] = current["thay_doi"] * 100.0 / prev.where(prev != 0)
+    current["chi_tieu"] = np.nan
+    current["so_sanh"] = ""
+    current["nguon_chi_tieu"] = ""
+    current["ty_le_dat_chi_tieu"] = np.nan
+    current["dat_chi_tieu"] = pd.array([None] * len(current), dtype="boolean")
+    if targets is not None and len(targets):
+        year_targets = targets[targets["nam"] == year].drop_duplicates("ma_chi_tieu", keep="last")
+        province = (current["dia_ban"] == PROVINCE) & (current["linh_vuc"] == ALL_SECTORS)
+        for _, t in year_targets.iterrows():
+            rows = province & (current["ma_chi_tieu"] == t["ma_chi_tieu"])
+            if not rows.any():
+                continue
+            i = current.index[rows][0]
+            value = current.at[i, "gia_tri"]
+            current.at[i, "chi_tieu"] = float(t["gia_tri"])
+            current.at[i, "so_sanh"] = t["so_sanh"]
+            current.at[i, "nguon_chi_tieu"] = t["nguon"]
+            if not math.isnan(value) and t["gia_tri"]:
+                current.at[i, "ty_le_dat_chi_tieu"] = value * 100.0 / float(t["gia_tri"])
+            current.at[i, "dat_chi_tieu"] = met(value, float(t["gia_tri"]), t["so_sanh"])
+    meta = {code: ind.meta for code, ind in REGISTRY.items()}
+    current["ten_chi_tieu"] = current["ma_chi_tieu"].map(lambda c: meta[c].name_vi)
+    current["don_vi_tinh"] = current["ma_chi_tieu"].map(lambda c: meta[c].unit)
+    names = {PROVINCE: "Toàn tỉnh", **(unit_names or {})}
+    current["ten_dia_ban"] = current["dia_ban"].map(lambda c: names.get(c, c))
+    return current[COLUMNS]
+
+
+def compute_indicators(dataset, year: int, previous: bool = True) -> pd.DataFrame:  # noqa: ANN001
+    """The tidy indicator table of ``year`` for a loaded dataset.
+
+    >>> from kttt.config import SAMPLE_DATASET
+    >>> from kttt.load import load_dataset
+    >>> t = compute_indicators(load_dataset(SAMPLE_DATASET, years=[2021, 2022]), 2022)
+    >>> row = t[(t.ma_chi_tieu == "htx_thanh_lap_moi") & (t.dia_ban == "toan_tinh") & (t.linh_vuc == "")]
+    >>> row[["gia_tri", "chi_tieu", "ty_le_dat_chi_tieu"]].iloc[0].tolist()
+    [97.0, 80.0, 121.25]
+    """
+    if year not in dataset.years:
+        raise ValueError(f"bộ dữ liệu không có năm {year} (có: {dataset.years})")
+    return compute_table(dataset.htx, dataset.tht, year, dataset.units, dataset.targets, previous,
+                         dataset.unit_names())
+
+
+def compute_history(dataset, years: Sequence[int] | None = None) -> pd.DataFrame:  # noqa: ANN001
+    """Province-wide values of every indicator for every year (the trend notebook's table)."""
+    years = list(years or dataset.years)
+    values = compute_values(dataset.htx, dataset.tht, years, dataset.units, by_unit=False, by_sector=False)
+    return values
+
+
+def machine_number(value: float) -> str:
+    """Full precision in machine format; whole numbers without ``.0``; empty for no value.
+
+    >>> machine_number(97.0), machine_number(121.25), machine_number(float("nan"))
+    ('97', '121.25', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    number = float(value)
+    if number.is_integer() and abs(number) < 2**53:
+        return str(int(number))
+    return repr(number)
+
+
+def to_machine(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as the CLI prints it: numbers as full-precision machine text."""
+    out = table.copy()
+    for col in ("gia_tri", "gia_tri_nam_truoc", "thay_doi", "thay_doi_pct", "chi_tieu", "ty_le_dat_chi_tieu"):
+        out[col] = out[col].map(machine_number)
+    out["dat_chi_tieu"] = out["dat_chi_tieu"].map(lambda v: "" if v is pd.NA or v is None else str(bool(v)).lower())
+    first = ["ma_chi_tieu", "dia_ban", "linh_vuc", "gia_tri"]
+    return out[first + [c for c in out.columns if c not in first]]

@@ -1,0 +1,197 @@
+"""Parsing one cell: dates, numbers, booleans, as the data contract says.
+
+Each parser returns the typed value or raises :class:`CellError` carrying a Vietnamese
+reason, an English one and a short machine code. Blank cells are the caller's business
+(:func:`is_blank`).
+
+>>> parse_date("05/01/2022")
+datetime.date(2022, 1, 5)
+>>> parse_number("2.100,5", "vi")
+2100.5
+>>> parse_bool("Có")
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+from kttt.contract import normalize
+
+
+class CellError(ValueError):
+    """A cell that breaks the contract."""
+
+    def __init__(self, reason_vi: str, reason_en: str, code: str):
+        super().__init__(reason_vi)
+        self.reason_vi = reason_vi
+        self.reason_en = reason_en
+        self.code = code
+
+
+def is_blank(value: Any) -> bool:
+    """True for an empty cell: None, NaN, NaT or only spaces.
+
+    >>> is_blank("  "), is_blank(0), is_blank(float("nan"))
+    (True, False, True)
+    """
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    return type(value).__name__ == "NaTType"
+
+
+def as_text(value: Any) -> str:
+    """A code or a name as text; whole numbers typed in Excel lose their ``.0``.
+
+    >>> as_text(132.0), as_text(" HTX A ")
+    ('132', 'HTX A')
+    """
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+
+
+def parse_date(value: Any) -> dt.date:
+    """A date from an Excel date cell, ``dd/mm/yyyy``, ``d/m/yyyy`` or ``yyyy-mm-dd``.
+
+    Day first, always; anything else is an error, never a guess.
+
+    >>> parse_date("2022-12-31")
+    datetime.date(2022, 12, 31)
+    >>> parse_date("31/02/2022")
+    Traceback (most recent call last):
+    ...
+    kttt.values.CellError: ngày không tồn tại (31/02/2022)
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise CellError(
+            "không phải ngày: ghi ngày dạng dd/mm/yyyy hoặc định dạng ô là Ngày",
+            "not a date: write dd/mm/yyyy or format the cell as a date",
+            "ngay_khong_doc_duoc",
+        )
+    text = value.strip()
+    match = _DMY.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        match = _YMD.match(text)
+        if not match:
+            raise CellError(
+                "không đọc được ngày: chỉ nhận dd/mm/yyyy, d/m/yyyy hoặc yyyy-mm-dd",
+                "unreadable date: only dd/mm/yyyy, d/m/yyyy or yyyy-mm-dd are accepted",
+                "ngay_khong_doc_duoc",
+            )
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellError(
+            f"ngày không tồn tại ({day:02d}/{month:02d}/{year})",
+            f"impossible date (day {day}, month {month}, year {year})",
+            "ngay_khong_ton_tai",
+        ) from None
+
+
+_NUMBER = {
+    "vi": re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"),
+    "en": re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"),
+}
+_EXAMPLE = {"vi": "1.234,5", "en": "1,234.5"}
+
+
+def parse_number(value: Any, number_format: str = "vi") -> float:
+    """A number typed in Excel, or text in the dataset's number format.
+
+    ``vi``: ``.`` groups thousands and ``,`` marks decimals (``2.100,5``); ``en`` the other
+    way round (``2,100.5``). Text in the other format is an error.
+
+    >>> parse_number("2,100.5", "en"), parse_number(-12)
+    (2100.5, -12.0)
+    >>> parse_number("2,100.5", "vi")
+    Traceback (most recent call last):
+    ...
+    kttt.values.CellError: sai định dạng số của bộ dữ liệu (dinh_dang_so: vi, ví dụ 1.234,5)
+    """
+    if isinstance(value, bool):
+        raise CellError("không phải số", "not a number", "khong_phai_so")
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            raise CellError("không phải số hữu hạn", "not a finite number", "khong_phai_so")
+        return number
+    text = str(value).strip().replace("\u00a0", "")
+    if _NUMBER[number_format].match(text):
+        if number_format == "vi":
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+        return float(text)
+    other = "en" if number_format == "vi" else "vi"
+    if _NUMBER[other].match(text):
+        raise CellError(
+            f"sai định dạng số của bộ dữ liệu (dinh_dang_so: {number_format}, "
+            f"ví dụ {_EXAMPLE[number_format]})",
+            f"number not in the dataset's format (dinh_dang_so: {number_format}, "
+            f"e.g. {_EXAMPLE[number_format]})",
+            "sai_dinh_dang_so",
+        )
+    raise CellError("không phải số", "not a number", "khong_phai_so")
+
+
+def parse_int(value: Any, number_format: str = "vi") -> int:
+    """A whole number (counts of people, products).
+
+    >>> parse_int("1.250", "vi")
+    1250
+    >>> parse_int(2.5)
+    Traceback (most recent call last):
+    ...
+    kttt.values.CellError: phải là số nguyên
+    """
+    number = parse_number(value, number_format)
+    if not number.is_integer():
+        raise CellError("phải là số nguyên", "must be a whole number", "khong_phai_so_nguyen")
+    return int(number)
+
+
+_TRUE = {"co", "x", "1", "true", "yes", "dung", "c"}
+_FALSE = {"khong", "0", "false", "no", "k", "sai"}
+
+
+def parse_bool(value: Any) -> bool:
+    """A yes/no cell: ``có/không``, ``x``, ``1/0``, ``true/false``, ``yes/no``.
+
+    >>> parse_bool("không"), parse_bool("x"), parse_bool(1)
+    (False, True, True)
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = normalize(as_text(value))
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError(
+        "không phải giá trị có/không (có/không, x/để trống, 1/0, true/false, yes/no)",
+        "not a yes/no value (có/không, x/empty, 1/0, true/false, yes/no)",
+        "khong_phai_co_khong",
+    )
