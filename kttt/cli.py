@@ -14,7 +14,8 @@ from pathlib import Path
 from kttt.problems import SEVERITY_LABELS
 
 
-def _print_problems(problems: list, out=sys.stdout) -> None:  # noqa: ANN001
+def _print_problems(problems: list, out=None) -> None:  # noqa: ANN001
+    out = out or sys.stdout
     by_file: dict[str, list] = {}
     for p in problems:
         by_file.setdefault(p.file, []).append(p)

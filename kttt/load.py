@@ -153,7 +153,7 @@ def read_csv_rows(path: Path, rel: str) -> list[tuple[int, list[Any]]]:
     except UnicodeDecodeError as exc:
         line = _undecodable_line(raw, exc.start)
         raise _FileProblem(Problem(
-            rel, line, None, None,
+            rel, line, None, "0x" + raw[exc.start:exc.end].hex(),
             "tệp CSV không phải mã UTF-8 (hãy lưu lại bằng «CSV UTF-8»)",
             "the CSV file is not UTF-8 (save it again as \"CSV UTF-8\")",
             code="khong_phai_utf8")) from None
