@@ -44,3 +44,19 @@ def year_dirs(data_dir: str | Path) -> list[int]:
     if not root.is_dir():
         return []
     return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+
+
+def resolve_data_dir(data_dir: str | Path) -> Path:
+    """An absolute dataset path. A relative path is taken as given when it exists from where
+    the caller stands, otherwise from the repository root — so a notebook's default
+    ``data/yen_bai`` works both from the repository and from ``notebooks/`` in JupyterLab.
+
+    >>> resolve_data_dir("data/yen_bai") == SAMPLE_DATASET
+    True
+    """
+    path = Path(data_dir).expanduser()
+    if path.is_absolute():
+        return path
+    if path.exists():
+        return path.resolve()
+    return (REPO_ROOT / path).resolve()

@@ -1,0 +1,521 @@
+"""The report tables: frames with Vietnamese headers that notebooks show and the workbook exports.
+
+Each table function takes a :class:`Context` (a loaded dataset, a year and its indicator
+table) and returns a :class:`ReportTable`: raw values (full precision) plus the display kind
+of each column. :meth:`ReportTable.to_html` formats through :mod:`kttt.fmt` and escapes every
+cell; :mod:`kttt.build.export` writes the same values to Excel with number formats.
+``TABLES`` lists every table of every notebook, in order: the workbook has a sheet each.
+
+>>> ctx = Context.open(SAMPLE_DATASET, 2022)
+>>> t = key_indicators(ctx)
+>>> t.frame.iloc[0]["Chỉ tiêu"]
+'Số HTX hiện có'
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from kttt import fmt
+from kttt.config import SAMPLE_DATASET, resolve_data_dir
+from kttt.contract import LABELS, SECTOR_LABELS
+from kttt.indicators import CATALOGUE, PROVINCE, compute_history, compute_indicators
+from kttt.indicators.functions import existing_htx, existing_tht, in_year, is_coop, operating_htx
+from kttt.load import Dataset, load_dataset
+
+Kind = Literal["text", "int", "dec1", "pct", "money", "date", "bool"]
+
+
+@dataclass
+class ReportTable:
+    """A table of a report: raw values, how to show each column, a title and a note."""
+
+    key: str
+    title: str
+    frame: pd.DataFrame
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    note: str = ""
+    notebook: str = ""
+    limit: int | None = None
+
+    def shown(self, limit: int) -> ReportTable:
+        """The same table, showing at most ``limit`` rows on the page (the workbook has all)."""
+        from dataclasses import replace
+
+        return replace(self, limit=limit)
+
+    def kind(self, column: str) -> Kind:
+        return self.kinds.get(column, "text")
+
+    def cell(self, column: str, value: object) -> str:
+        """One cell as a person reads it (Vietnamese formats; "–" for no value)."""
+        kind = self.kind(column)
+        if kind == "text":
+            return fmt.DASH if fmt.is_empty(value) or value == "" else str(value)
+        if kind == "int":
+            return fmt.number(value)  # type: ignore[arg-type]
+        if kind == "dec1":
+            return fmt.number(value, 1)  # type: ignore[arg-type]
+        if kind == "pct":
+            return fmt.percent(value)  # type: ignore[arg-type]
+        if kind == "money":
+            return fmt.number(value, 1)  # type: ignore[arg-type]
+        if kind == "date":
+            return fmt.date(value.date() if hasattr(value, "date") else value)  # type: ignore[arg-type]
+        if kind == "bool":
+            return fmt.DASH if fmt.is_empty(value) else ("Có" if value else "Không")
+        raise ValueError(kind)
+
+    def formatted(self) -> pd.DataFrame:
+        """Every cell formatted as text."""
+        return pd.DataFrame({c: [self.cell(c, v) for v in self.frame[c]] for c in self.frame.columns},
+                            index=self.frame.index)
+
+    def to_html(self, limit: int | None = None) -> str:
+        """An escaped HTML table; numbers right-aligned; at most ``limit`` rows shown."""
+        shown = self.frame if limit is None else self.frame.head(limit)
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.frame.columns)
+        body = []
+        for _, row in shown.iterrows():
+            cells = []
+            for c in self.frame.columns:
+                align = "" if self.kind(c) in ("text", "bool") else ' class="so"'
+                cells.append(f"<td{align}>{html.escape(self.cell(c, row[c]))}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        more = ""
+        if limit is not None and len(self.frame) > limit:
+            more = (f'<p class="ghi-chu">Hiển thị {fmt.number(limit)}/{fmt.number(len(self.frame))} dòng; '
+                    "danh sách đầy đủ trong tệp Excel bảng biểu của năm.</p>")
+        note = f'<p class="ghi-chu">{html.escape(self.note)}</p>' if self.note else ""
+        empty = '<p class="ghi-chu">Không có dòng nào.</p>' if self.frame.empty else ""
+        return (f'<figure class="bang" id="bang-{html.escape(self.key)}"><figcaption>{html.escape(self.title)}'
+                f'</figcaption><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+                f"{empty}{more}{note}</figure>")
+
+    def _repr_html_(self) -> str:
+        return self.to_html(self.limit)
+
+    def __repr__(self) -> str:
+        return f"{self.title}\n{self.formatted().head(self.limit or 20).to_string(index=False)}"
+
+
+@dataclass
+class Context:
+    """What every notebook of a year works from: the dataset, the year, its indicator table."""
+
+    dataset: Dataset
+    year: int
+
+    @classmethod
+    def open(cls, data_dir: str | Path, year: int, history: bool = False) -> Context:
+        """Load what the year's report needs (the year and the one before; every year up
+        to ``year`` when ``history``) and refuse a dataset with errors."""
+        root = resolve_data_dir(data_dir)
+        years = years_needed(root, year, history)
+        dataset = load_dataset(root, years=years, strict=True)
+        return cls(dataset, year)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        return compute_indicators(self.dataset, self.year)
+
+    @cached_property
+    def history(self) -> pd.DataFrame:
+        return compute_history(self.dataset, [y for y in self.dataset.years if y <= self.year])
+
+    def htx(self) -> pd.DataFrame:
+        return self.dataset.register("htx", self.year)
+
+    def tht(self) -> pd.DataFrame:
+        return self.dataset.register("tht", self.year)
+
+    def province(self, code: str, column: str = "gia_tri") -> float:
+        rows = self.table[(self.table.ma_chi_tieu == code) & (self.table.dia_ban == PROVINCE)
+                          & (self.table.linh_vuc == "")]
+        return float(rows[column].iloc[0])
+
+    def unit_name(self, code: str) -> str:
+        return self.dataset.unit_names().get(code, code)
+
+
+def years_needed(data_dir: str | Path, year: int, history: bool = False) -> list[int]:
+    """Years a report of ``year`` reads: the year and the one before, or all up to it.
+
+    The build's cache keys read the same function, so a notebook re-runs exactly when a
+    register it reads changes.
+    """
+    from kttt.config import year_dirs
+
+    available = year_dirs(data_dir)
+    if history:
+        return [y for y in available if y <= year]
+    return [y for y in available if y in (year - 1, year)] or [year]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _value_rows(ctx: Context, codes: list[str]) -> pd.DataFrame:
+    t = ctx.table[(ctx.table.dia_ban == PROVINCE) & (ctx.table.linh_vuc == "")].set_index("ma_chi_tieu")
+    return t.loc[[c for c in codes if c in t.index]]
+
+
+def _assessment(met: object, has_target: bool) -> str:
+    if not has_target:
+        return ""
+    if fmt.is_empty(met):
+        return "chưa có số liệu"
+    return "Đạt" if met else "Chưa đạt"
+
+
+HEADLINE = ["htx_hien_co", "htx_dang_hoat_dong", "htx_ngung_hoat_dong", "htx_thanh_lap_moi", "htx_giai_the",
+            "qtdnd_hien_co", "lhhtx_hien_co", "tht_hien_co", "tht_thanh_lap_moi", "tht_cham_dut",
+            "thanh_vien_htx", "thanh_vien_tht", "thanh_vien_kttt", "lao_dong_htx", "lao_dong_tht",
+            "von_dieu_le_htx", "doanh_thu_bq_htx", "loi_nhuan_bq_htx", "thu_nhap_bq_ld_htx",
+            "thu_nhap_bq_ld_htx_thang", "doanh_thu_bq_tht", "loi_nhuan_bq_tht", "thu_nhap_bq_ld_tht",
+            "thu_nhap_bq_ld_tht_thang", "ty_le_htx_kha_tot", "ty_le_htx_moi_dung_luat",
+            "ty_le_can_bo_htx_moi_tap_huan", "san_pham_ocop_htx"]
+
+
+# ----------------------------------------------------------------------------- 00 data checks
+
+def files_read(ctx: Context) -> ReportTable:
+    """Files read and their row accounting (rows read = accepted + rejected)."""
+    rows = [{"Tệp": f.file, "Năm": f.year or "", "Số dòng đọc": f.rows_read, "Nhận": f.rows_accepted,
+             "Loại": f.rows_rejected, "Ghi chú": "; ".join(f.notices)} for f in ctx.dataset.files]
+    frame = pd.DataFrame(rows, columns=["Tệp", "Năm", "Số dòng đọc", "Nhận", "Loại", "Ghi chú"])
+    return ReportTable("tep_du_lieu", "Các tệp đã đọc: số dòng đọc = nhận + loại", frame,
+                       {"Số dòng đọc": "int", "Nhận": "int", "Loại": "int"}, notebook="00_kiem_tra_du_lieu")
+
+
+def problems(ctx: Context) -> ReportTable:
+    """Every problem found (warnings included; a dataset with errors is not built)."""
+    rows = [{"Tệp": p.file, "Dòng": p.row or "", "Cột": p.header or "", "Giá trị": p.as_dict()["gia_tri"] or "",
+             "Mức độ": {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_bao": "Thông báo"}[p.severity],
+             "Nội dung": p.reason_vi} for p in ctx.dataset.problems]
+    frame = pd.DataFrame(rows, columns=["Tệp", "Dòng", "Cột", "Giá trị", "Mức độ", "Nội dung"])
+    return ReportTable("van_de_du_lieu", "Vấn đề phát hiện trong dữ liệu", frame, {},
+                       note="" if rows else "Không phát hiện vấn đề nào.", notebook="00_kiem_tra_du_lieu")
+
+
+def reconciliation(ctx: Context) -> ReportTable:
+    """Computed indicators against published figures of the year, with their sources."""
+    from kttt.reconcile import reconcile
+
+    r = reconcile(ctx.dataset, [ctx.year])
+    frame = pd.DataFrame({
+        "Chỉ tiêu": r["ten_chi_tieu"], "Số công bố": r["gia_tri_cong_bo"], "Trạng thái số liệu": r["trang_thai"],
+        "Ngày công bố": r["ngay_cong_bo"], "Số tính từ sổ": r["gia_tri_tinh"], "Chênh lệch": r["chenh_lech"],
+        "Chênh lệch (%)": r["chenh_lech_pct"],
+        "Khớp": r["khop"].map(lambda v: "–" if v is pd.NA else ("Khớp" if v else "Lệch")), "Nguồn": r["nguon"],
+    })
+    return ReportTable("doi_chieu_cong_bo", f"Đối chiếu với số liệu đã công bố năm {ctx.year}", frame,
+                       {"Số công bố": "dec1", "Số tính từ sổ": "dec1", "Chênh lệch": "dec1", "Chênh lệch (%)": "pct"},
+                       note="Khớp: hai số bằng nhau khi hiển thị theo quy tắc làm tròn của báo cáo.",
+                       notebook="00_kiem_tra_du_lieu")
+
+
+# ----------------------------------------------------------------------------- 01 overview
+
+def key_indicators(ctx: Context) -> ReportTable:
+    """Headline indicators: the year, the year before, change, target and achievement."""
+    t = _value_rows(ctx, HEADLINE)
+    y = ctx.year
+    frame = pd.DataFrame({
+        "Chỉ tiêu": [CATALOGUE[c].name_vi for c in t.index],
+        "Đơn vị tính": [CATALOGUE[c].unit for c in t.index],
+        f"Năm {y - 1}": t["gia_tri_nam_truoc"].to_numpy(),
+        f"Năm {y}": t["gia_tri"].to_numpy(),
+        "Tăng/giảm": t["thay_doi"].to_numpy(),
+        "Tăng/giảm (%)": t["thay_doi_pct"].to_numpy(),
+        "Kế hoạch": t["chi_tieu"].to_numpy(),
+        "Đạt (% kế hoạch)": t["ty_le_dat_chi_tieu"].to_numpy(),
+        "Đánh giá": [_assessment(m, not fmt.is_empty(k)) for m, k in zip(t["dat_chi_tieu"], t["chi_tieu"], strict=True)],
+    })
+    kinds: dict[str, Kind] = {f"Năm {y - 1}": "dec1", f"Năm {y}": "dec1", "Tăng/giảm": "dec1",
+                              "Tăng/giảm (%)": "pct", "Kế hoạch": "dec1", "Đạt (% kế hoạch)": "pct"}
+    return ReportTable("chi_tieu_chinh", f"Các chỉ tiêu chủ yếu năm {y}", frame, kinds,
+                       note="Số bình quân tính trên các đơn vị có báo cáo; tiền tính bằng triệu đồng.",
+                       notebook="01_tong_quan")
+
+
+def next_year_targets(ctx: Context) -> ReportTable:
+    """Targets set for the next year (chi_tieu.csv), with their sources."""
+    targets = ctx.dataset.targets
+    rows = targets[targets["nam"] == ctx.year + 1] if len(targets) else targets
+    frame = pd.DataFrame({
+        "Chỉ tiêu": [CATALOGUE[c].name_vi for c in rows["ma_chi_tieu"]],
+        "Mục tiêu": rows["gia_tri"].to_numpy(dtype="float64"),
+        "Đơn vị tính": [CATALOGUE[c].unit for c in rows["ma_chi_tieu"]],
+        "So sánh": ["trở lên" if s == ">=" else "trở xuống" for s in rows["so_sanh"]],
+        "Nguồn": rows["nguon"].to_numpy(),
+    })
+    return ReportTable("muc_tieu_nam_sau", f"Mục tiêu năm {ctx.year + 1}", frame, {"Mục tiêu": "dec1"},
+                       note="" if len(frame) else f"Chưa có mục tiêu năm {ctx.year + 1} trong chi_tieu.csv.",
+                       notebook="01_tong_quan")
+
+
+# ----------------------------------------------------------------------------- 02/03 by sector, by unit
+
+HTX_BREAKDOWN = [("htx_hien_co", "HTX hiện có", "int"), ("htx_dang_hoat_dong", "Đang hoạt động", "int"),
+                 ("htx_thanh_lap_moi", "Thành lập mới", "int"), ("htx_giai_the", "Giải thể", "int"),
+                 ("thanh_vien_htx", "Thành viên", "int"), ("lao_dong_htx", "Lao động", "int"),
+                 ("doanh_thu_bq_htx", "Doanh thu BQ (triệu đồng)", "money"),
+                 ("loi_nhuan_bq_htx", "Lợi nhuận BQ (triệu đồng)", "money"),
+                 ("ty_le_htx_kha_tot", "Khá, tốt (%)", "pct")]
+THT_BREAKDOWN = [("tht_hien_co", "THT hiện có", "int"), ("tht_thanh_lap_moi", "Thành lập mới", "int"),
+                 ("tht_cham_dut", "Chấm dứt", "int"), ("thanh_vien_tht", "Thành viên", "int"),
+                 ("lao_dong_tht", "Lao động", "int"), ("doanh_thu_bq_tht", "Doanh thu BQ (triệu đồng)", "money"),
+                 ("loi_nhuan_bq_tht", "Lợi nhuận BQ (triệu đồng)", "money"),
+                 ("thu_nhap_bq_ld_tht", "Thu nhập BQ (triệu đồng/người/năm)", "money")]
+
+
+def _breakdown(ctx: Context, spec: list[tuple[str, str, str]], by: str) -> tuple[pd.DataFrame, dict[str, Kind]]:
+    t = ctx.table
+    if by == "sector":
+        rows = t[(t.dia_ban == PROVINCE) & (t.linh_vuc != "")]
+        key, label = "linh_vuc", "Lĩnh vực"
+        name = lambda k: SECTOR_LABELS.get(k, k)  # noqa: E731
+    else:
+        rows = t[(t.dia_ban != PROVINCE) & (t.linh_vuc == "")]
+        key, label = "dia_ban", "Địa bàn"
+        name = ctx.unit_name
+    wide = rows.pivot_table(index=key, columns="ma_chi_tieu", values="gia_tri", sort=False, dropna=False)
+    order = list(dict.fromkeys(rows[key]))
+    wide = wide.reindex(order)
+    frame = pd.DataFrame({label: [name(k) for k in wide.index]})
+    kinds: dict[str, Kind] = {}
+    for code, header, kind in spec:
+        frame[header] = wide[code].to_numpy() if code in wide else float("nan")
+        kinds[header] = kind  # type: ignore[assignment]
+    total = {label: "Toàn tỉnh"}
+    for code, header, _ in spec:
+        total[header] = ctx.province(code)
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    return frame, kinds
+
+
+def htx_by_sector(ctx: Context) -> ReportTable:
+    frame, kinds = _breakdown(ctx, HTX_BREAKDOWN, "sector")
+    return ReportTable("htx_theo_linh_vuc", f"HTX theo lĩnh vực năm {ctx.year}", frame, kinds,
+                       note="HTX gồm cả quỹ tín dụng nhân dân; không gồm liên hiệp HTX.", notebook="02_hop_tac_xa")
+
+
+def htx_by_unit(ctx: Context) -> ReportTable:
+    frame, kinds = _breakdown(ctx, HTX_BREAKDOWN, "unit")
+    return ReportTable("htx_theo_dia_ban", f"HTX theo địa bàn năm {ctx.year}", frame, kinds, notebook="02_hop_tac_xa")
+
+
+def _listing(ctx: Context, frame: pd.DataFrame, code: str, name: str, date_col: str, date_label: str) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "Mã": frame[code].to_numpy(), "Tên": frame[name].to_numpy(),
+        "Địa bàn": [ctx.unit_name(u) for u in frame["don_vi"]],
+        "Lĩnh vực": [SECTOR_LABELS.get(s, s) for s in frame["linh_vuc"]],
+        date_label: frame[date_col].to_numpy(),
+    })
+    return out.sort_values([date_label, "Tên"], kind="stable").reset_index(drop=True)
+
+
+def new_htx(ctx: Context) -> ReportTable:
+    h = ctx.htx()
+    rows = h[is_coop(h) & in_year(h, "ngay_thanh_lap")]
+    return ReportTable("htx_thanh_lap_moi", f"HTX thành lập mới năm {ctx.year}",
+                       _listing(ctx, rows, "ma_htx", "ten_htx", "ngay_thanh_lap", "Ngày thành lập"),
+                       {"Ngày thành lập": "date"}, notebook="02_hop_tac_xa")
+
+
+def dissolved_htx(ctx: Context) -> ReportTable:
+    h = ctx.htx()
+    rows = h[is_coop(h) & in_year(h, "ngay_giai_the")]
+    return ReportTable("htx_giai_the", f"HTX giải thể năm {ctx.year}",
+                       _listing(ctx, rows, "ma_htx", "ten_htx", "ngay_giai_the", "Ngày giải thể"),
+                       {"Ngày giải thể": "date"}, notebook="02_hop_tac_xa")
+
+
+def _distribution(values: pd.Series) -> dict[str, float]:
+    v = values.dropna().astype("float64")
+    if v.empty:
+        return {"Số đơn vị báo cáo": 0, **{k: float("nan") for k in ("Nhỏ nhất", "Tứ phân vị 1", "Trung vị",
+                                                                      "Tứ phân vị 3", "Lớn nhất", "Bình quân")}}
+    return {"Số đơn vị báo cáo": len(v), "Nhỏ nhất": v.min(), "Tứ phân vị 1": v.quantile(0.25),
+            "Trung vị": v.median(), "Tứ phân vị 3": v.quantile(0.75), "Lớn nhất": v.max(), "Bình quân": v.mean()}
+
+
+def htx_distributions(ctx: Context) -> ReportTable:
+    h = ctx.htx()
+    op = h[operating_htx(h)]
+    rows = []
+    for col, label in (("doanh_thu", "Doanh thu (triệu đồng)"), ("loi_nhuan", "Lợi nhuận (triệu đồng)"),
+                       ("thu_nhap_bq", "Thu nhập BQ người lao động (triệu đồng/người/năm)")):
+        rows.append({"Chỉ tiêu": label, **_distribution(op[col])})
+    frame = pd.DataFrame(rows)
+    kinds: dict[str, Kind] = {c: "dec1" for c in frame.columns if c != "Chỉ tiêu"}
+    kinds["Số đơn vị báo cáo"] = "int"
+    return ReportTable("htx_phan_bo", f"Phân bố doanh thu, lợi nhuận, thu nhập của HTX đang hoạt động năm {ctx.year}",
+                       frame, kinds, note="Bình quân thu nhập ở đây là bình quân đơn giản giữa các HTX; chỉ tiêu "
+                       "thu nhập bình quân lao động của báo cáo có trọng số theo số lao động.", notebook="02_hop_tac_xa")
+
+
+RATING_ORDER = ["tot", "kha", "trung_binh", "yeu", "khong_xep_loai"]
+
+
+def htx_ratings(ctx: Context) -> ReportTable:
+    h = ctx.htx()
+    op = h[operating_htx(h)]
+    counts = op["xep_loai"].fillna("").value_counts()
+    rated = sum(int(counts.get(k, 0)) for k in RATING_ORDER[:4])
+    rows = [{"Xếp loại": LABELS["xep_loai"][k], "Số HTX": int(counts.get(k, 0)),
+             "Tỷ lệ trong số HTX được xếp loại (%)": (counts.get(k, 0) * 100.0 / rated) if rated and k != "khong_xep_loai" else float("nan")}
+            for k in RATING_ORDER]
+    rows.append({"Xếp loại": "Chưa ghi", "Số HTX": int(counts.get("", 0)), "Tỷ lệ trong số HTX được xếp loại (%)": float("nan")})
+    frame = pd.DataFrame(rows)
+    return ReportTable("htx_xep_loai", f"Xếp loại HTX đang hoạt động năm {ctx.year}", frame,
+                       {"Số HTX": "int", "Tỷ lệ trong số HTX được xếp loại (%)": "pct"},
+                       note="HTX không xếp loại (hoạt động dưới 12 tháng hoặc ngừng trên 3 tháng) không tính vào mẫu số.",
+                       notebook="02_hop_tac_xa")
+
+
+def htx_ocop(ctx: Context) -> ReportTable:
+    h = ctx.htx()
+    rows = h[existing_htx(h) & (h["so_san_pham_ocop"].fillna(0) > 0)]
+    frame = pd.DataFrame({"Mã": rows["ma_htx"].to_numpy(), "Tên HTX": rows["ten_htx"].to_numpy(),
+                          "Địa bàn": [ctx.unit_name(u) for u in rows["don_vi"]],
+                          "Số sản phẩm OCOP": rows["so_san_pham_ocop"].astype("float64").to_numpy()})
+    frame = frame.sort_values(["Số sản phẩm OCOP", "Tên HTX"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return ReportTable("htx_ocop", f"HTX có sản phẩm OCOP năm {ctx.year}", frame, {"Số sản phẩm OCOP": "int"},
+                       notebook="02_hop_tac_xa")
+
+
+def tht_by_sector(ctx: Context) -> ReportTable:
+    frame, kinds = _breakdown(ctx, THT_BREAKDOWN, "sector")
+    return ReportTable("tht_theo_linh_vuc", f"THT theo lĩnh vực năm {ctx.year}", frame, kinds, notebook="03_to_hop_tac")
+
+
+def tht_by_unit(ctx: Context) -> ReportTable:
+    frame, kinds = _breakdown(ctx, THT_BREAKDOWN, "unit")
+    return ReportTable("tht_theo_dia_ban", f"THT theo địa bàn năm {ctx.year}", frame, kinds, notebook="03_to_hop_tac")
+
+
+def new_tht(ctx: Context) -> ReportTable:
+    t = ctx.tht()
+    rows = t[in_year(t, "ngay_thanh_lap")]
+    return ReportTable("tht_thanh_lap_moi", f"THT thành lập mới năm {ctx.year}",
+                       _listing(ctx, rows, "ma_tht", "ten_tht", "ngay_thanh_lap", "Ngày thành lập"),
+                       {"Ngày thành lập": "date"}, notebook="03_to_hop_tac")
+
+
+def ended_tht(ctx: Context) -> ReportTable:
+    t = ctx.tht()
+    rows = t[in_year(t, "ngay_cham_dut")]
+    return ReportTable("tht_cham_dut", f"THT chấm dứt năm {ctx.year}",
+                       _listing(ctx, rows, "ma_tht", "ten_tht", "ngay_cham_dut", "Ngày chấm dứt"),
+                       {"Ngày chấm dứt": "date"}, notebook="03_to_hop_tac")
+
+
+def tht_distributions(ctx: Context) -> ReportTable:
+    t = ctx.tht()
+    ex = t[existing_tht(t)]
+    rows = [{"Chỉ tiêu": label, **_distribution(ex[col])}
+            for col, label in (("doanh_thu", "Doanh thu (triệu đồng)"), ("loi_nhuan", "Lợi nhuận (triệu đồng)"),
+                               ("thu_nhap_bq", "Thu nhập BQ người lao động (triệu đồng/người/năm)"))]
+    frame = pd.DataFrame(rows)
+    kinds: dict[str, Kind] = {c: "dec1" for c in frame.columns if c != "Chỉ tiêu"}
+    kinds["Số đơn vị báo cáo"] = "int"
+    return ReportTable("tht_phan_bo", f"Phân bố doanh thu, lợi nhuận, thu nhập của THT năm {ctx.year}", frame, kinds,
+                       notebook="03_to_hop_tac")
+
+
+# ----------------------------------------------------------------------------- 04 districts
+
+UNIT_SPEC = [("htx_hien_co", "HTX hiện có", "int"), ("htx_thanh_lap_moi", "HTX mới", "int"),
+             ("tht_hien_co", "THT hiện có", "int"), ("tht_thanh_lap_moi", "THT mới", "int"),
+             ("thanh_vien_kttt", "Thành viên KTTT", "int"), ("lao_dong_htx", "Lao động HTX", "int"),
+             ("doanh_thu_bq_htx", "Doanh thu BQ HTX (triệu đồng)", "money"),
+             ("thu_nhap_bq_ld_htx_thang", "Thu nhập BQ lao động HTX (triệu đồng/tháng)", "dec1"),
+             ("ty_le_htx_kha_tot", "HTX khá, tốt (%)", "pct")]
+
+
+def units_side_by_side(ctx: Context) -> ReportTable:
+    frame, kinds = _breakdown(ctx, UNIT_SPEC, "unit")
+    return ReportTable("so_sanh_dia_ban", f"Các địa bàn năm {ctx.year}", frame, kinds, notebook="04_dia_ban")
+
+
+def units_ranking(ctx: Context) -> ReportTable:
+    """Districts ranked by new cooperatives, then new groups, then members."""
+    frame, kinds = _breakdown(ctx, UNIT_SPEC, "unit")
+    frame = frame[frame["Địa bàn"] != "Toàn tỉnh"]
+    ranked = frame.sort_values(["HTX mới", "THT mới", "Thành viên KTTT", "Địa bàn"],
+                               ascending=[False, False, False, True], kind="stable").reset_index(drop=True)
+    ranked.insert(0, "Xếp hạng", range(1, len(ranked) + 1))
+    keep = ["Xếp hạng", "Địa bàn", "HTX mới", "THT mới", "Thành viên KTTT", "HTX hiện có"]
+    return ReportTable("xep_hang_dia_ban", f"Xếp hạng địa bàn theo số HTX, THT thành lập mới năm {ctx.year}",
+                       ranked[keep], {"Xếp hạng": "int", **{k: kinds[k] for k in keep[2:]}},
+                       note="Xếp theo số HTX thành lập mới, rồi số THT thành lập mới, rồi số thành viên.",
+                       notebook="04_dia_ban")
+
+
+# ----------------------------------------------------------------------------- 05 trends
+
+TREND = [("htx_hien_co", "int"), ("htx_thanh_lap_moi", "int"), ("htx_giai_the", "int"), ("tht_hien_co", "int"),
+         ("tht_thanh_lap_moi", "int"), ("thanh_vien_kttt", "int"), ("lao_dong_htx", "int"),
+         ("doanh_thu_bq_htx", "money"), ("loi_nhuan_bq_htx", "money"), ("thu_nhap_bq_ld_htx_thang", "dec1"),
+         ("doanh_thu_bq_tht", "money"), ("ty_le_htx_kha_tot", "pct")]
+
+
+def trend(ctx: Context) -> ReportTable:
+    h = ctx.history
+    wide = h.pivot_table(index="ma_chi_tieu", columns="nam", values="gia_tri", sort=False, dropna=False)
+    years = sorted(wide.columns)
+    frame = pd.DataFrame({"Chỉ tiêu": [CATALOGUE[c].name_vi for c, _ in TREND],
+                          "Đơn vị tính": [CATALOGUE[c].unit for c, _ in TREND]})
+    for y in years:
+        frame[str(y)] = [wide.at[c, y] if c in wide.index else float("nan") for c, _ in TREND]
+    kinds: dict[str, Kind] = {str(y): "dec1" for y in years}
+    return ReportTable("xu_huong", f"Diễn biến qua các năm {years[0]}–{years[-1]}", frame, kinds, notebook="05_xu_huong")
+
+
+def target_history(ctx: Context) -> ReportTable:
+    """Every year's targets and what was achieved."""
+    targets = ctx.dataset.targets
+    h = ctx.history.set_index(["nam", "ma_chi_tieu"])["gia_tri"]
+    rows = []
+    for r in targets[targets["nam"] <= ctx.year].itertuples(index=False):
+        value = h.get((r.nam, r.ma_chi_tieu), float("nan"))
+        has = not fmt.is_empty(value)
+        rows.append({"Năm": r.nam, "Chỉ tiêu": CATALOGUE[r.ma_chi_tieu].name_vi, "Kế hoạch": r.gia_tri,
+                     "Thực hiện": value, "Đạt (% kế hoạch)": value * 100.0 / r.gia_tri if has and r.gia_tri else float("nan"),
+                     "Đánh giá": _assessment((value >= r.gia_tri if r.so_sanh == ">=" else value <= r.gia_tri) if has else None, True)})
+    frame = pd.DataFrame(rows, columns=["Năm", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đạt (% kế hoạch)", "Đánh giá"])
+    return ReportTable("thuc_hien_ke_hoach", "Thực hiện kế hoạch qua các năm", frame,
+                       {"Kế hoạch": "dec1", "Thực hiện": "dec1", "Đạt (% kế hoạch)": "pct"}, notebook="05_xu_huong")
+
+
+# ----------------------------------------------------------------------------- registry
+
+TableFn = Callable[[Context], ReportTable]
+
+TABLES: dict[str, list[TableFn]] = {
+    "00_kiem_tra_du_lieu": [files_read, problems, reconciliation],
+    "01_tong_quan": [key_indicators, next_year_targets],
+    "02_hop_tac_xa": [htx_by_sector, htx_by_unit, new_htx, dissolved_htx, htx_distributions, htx_ratings, htx_ocop],
+    "03_to_hop_tac": [tht_by_sector, tht_by_unit, new_tht, ended_tht, tht_distributions],
+    "04_dia_ban": [units_side_by_side, units_ranking],
+    "05_xu_huong": [trend, target_history],
+}
+
+NOTEBOOK_TITLES: dict[str, str] = {
+    "00_kiem_tra_du_lieu": "Kiểm tra dữ liệu",
+    "01_tong_quan": "Tổng quan năm",
+    "02_hop_tac_xa": "Hợp tác xã",
+    "03_to_hop_tac": "Tổ hợp tác",
+    "04_dia_ban": "Các địa bàn",
+    "05_xu_huong": "Xu hướng qua các năm",
+}
+
+__all__ = ["Context", "ReportTable", "TABLES", "NOTEBOOK_TITLES", "SAMPLE_DATASET", "years_needed"]
