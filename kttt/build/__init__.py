@@ -72,7 +72,15 @@ def render_year(root: str, out_dir: str, year: int, executed: dict[str, str], fo
     import nbformat
 
     from kttt.build.export import all_tables, write_indicator_csv, write_workbook
-    from kttt.build.render import PageInfo, document, notebook_body, notebook_title, page, prefix_ids, write_pdf
+    from kttt.build.render import (
+        PageInfo,
+        document,
+        notebook_body,
+        notebook_title,
+        page,
+        prefix_ids,
+        write_pdf,
+    )
     from kttt.build.site import year_index
     from kttt.report import synthetic_notice
     from kttt.tables import NOTEBOOK_TITLES, Context

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,14 +32,16 @@ def _quiet_environment() -> None:
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
 
-def _kernel_manager_class() -> type:
-    """A kernel manager on local IPC sockets: no TCP ports, no "without encryption" warning."""
+def _kernel_manager_class(run_dir: str) -> type:
+    """A kernel manager on local IPC sockets in ``run_dir``: no TCP ports, no "without
+    encryption" warning, and parallel workers never share socket paths."""
     from jupyter_client.manager import KernelManager
 
     class IPCKernelManager(KernelManager):
         def __init__(self, **kwargs: object) -> None:
             super().__init__(**kwargs)
             self.transport = "ipc"
+            self.ip = os.path.join(run_dir, "ipc")
 
     return IPCKernelManager
 
@@ -54,10 +58,11 @@ def execute(year: int, notebook: str, output: str, parameters: dict[str, object]
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     start = time.perf_counter()
     Path(output).parent.mkdir(parents=True, exist_ok=True)
+    run_dir = tempfile.mkdtemp(prefix="kttt-kernel-")
     try:
         pm.execute_notebook(notebook, output, parameters=parameters, kernel_name="python3",
                             progress_bar=False, log_output=False, cwd=str(NOTEBOOKS_DIR),
-                            report_mode=False, kernel_manager_class=_kernel_manager_class(),
+                            report_mode=False, kernel_manager_class=_kernel_manager_class(run_dir),
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except PapermillExecutionError as exc:
         return Executed(year, Path(notebook).stem, output, time.perf_counter() - start, False,
@@ -65,4 +70,6 @@ def execute(year: int, notebook: str, output: str, parameters: dict[str, object]
     except Exception as exc:  # kernel died, notebook unreadable, …
         return Executed(year, Path(notebook).stem, output, time.perf_counter() - start, False,
                         f"{type(exc).__name__}: {exc}")
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
     return Executed(year, Path(notebook).stem, output, time.perf_counter() - start, True)

@@ -65,15 +65,13 @@ def write_workbook(path: Path, ctx: Context, tables: list[ReportTable], build_da
 
     for table in tables:
         ws = wb.add_worksheet(table.key[:31])
+        # fixed layout: row 1 title, row 2 synthetic-data notice, row 3 note, row 4 headers
         ws.write_string(0, 0, table.title, bold)
-        r = 1
         if notice:
-            ws.write_string(r, 0, notice, warn)
-            r += 1
+            ws.write_string(1, 0, notice, warn)
         if table.note:
-            ws.write_string(r, 0, table.note, note)
-            r += 1
-        header_row = r + 1
+            ws.write_string(2, 0, table.note, note)
+        header_row = 3
         for j, column in enumerate(table.frame.columns):
             ws.write_string(header_row, j, str(column), head)
             kind = table.kind(column)
