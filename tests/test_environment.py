@@ -45,3 +45,10 @@ def test_python_versions_agree() -> None:
     data = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     conda, _ = _conda()
     assert data["project"]["requires-python"] == ">=3.11" and conda["python"] == "python>=3.11"
+
+
+def test_indicator_docs_are_generated_from_the_registry() -> None:
+    from kttt.indicators.doc import markdown
+
+    assert (REPO_ROOT / "docs" / "indicators.md").read_text(encoding="utf-8") == markdown(), (
+        "run: python -m kttt.indicators.doc > docs/indicators.md")
