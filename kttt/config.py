@@ -60,3 +60,36 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
     if path.exists():
         return path.resolve()
     return (REPO_ROOT / path).resolve()
+
+
+REGISTER_NAMES = ("htx", "tht")
+REGISTER_SUFFIXES = (".xlsx", ".csv", ".xls", ".xlsm", ".ods")
+
+
+def register_files(year_dir: Path) -> dict[str, list[Path]]:
+    """The register files of a year folder, by register name (``htx``/``tht``), sorted.
+
+    >>> [p.name for p in register_files(SAMPLE_DATASET / "2021")["htx"]]
+    ['htx.csv']
+    """
+    found: dict[str, list[Path]] = {name: [] for name in REGISTER_NAMES}
+    for p in sorted(year_dir.iterdir()):
+        stem, suffix = p.stem.lower(), p.suffix.lower()
+        if stem in found and suffix in REGISTER_SUFFIXES and not p.name.startswith("~$"):
+            found[stem].append(p)
+    return found
+
+
+def years_needed(data_dir: str | Path, year: int, history: bool = False) -> list[int]:
+    """Years a report of ``year`` reads: the year and the one before, or all up to it.
+
+    The build's cache keys read the same function, so a notebook re-runs exactly when a
+    register it reads changes.
+
+    >>> years_needed(SAMPLE_DATASET, 2022), years_needed(SAMPLE_DATASET, 2021, history=True)
+    ([2021, 2022], [2020, 2021])
+    """
+    available = year_dirs(data_dir)
+    if history:
+        return [y for y in available if y <= year]
+    return [y for y in available if y in (year - 1, year)] or [year]

@@ -19,14 +19,14 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
-from kttt.config import dataset_name, year_dirs
+from kttt.config import dataset_name, register_files, year_dirs
 from kttt.contract import (
     ENUM_TITLES,
     NUMBER_FORMATS,
@@ -640,6 +640,33 @@ def load_register(path: Path, rel: str, register: Register, year: int, units: di
     return frame, report
 
 
+_PARSED: dict[tuple, tuple[pd.DataFrame | None, FileReport, list[Problem]]] = {}
+_PARSED_LIMIT = 256
+
+
+def load_register_cached(path: Path, rel: str, register: Register, year: int, units: dict[str, str],
+                         number_format: str, problems: list[Problem]) -> tuple[pd.DataFrame | None, FileReport]:
+    """:func:`load_register`, memoised in this process by the file's identity (path, size,
+    modification time) and everything that shapes its parse (units, number format, year).
+
+    A warm kernel that runs several notebooks of one dataset parses each register once.
+    Callers get copies: nothing they do reaches the memo.
+    """
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, rel, register.name, year, number_format,
+           hash(tuple(sorted(units.items()))))
+    if key not in _PARSED:
+        found: list[Problem] = []
+        frame, report = load_register(path, rel, register, year, units, number_format, found)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = (frame, report, found)
+    frame, report, found = _PARSED[key]
+    problems.extend(found)
+    return (None if frame is None else frame.copy()), replace(report, rejected_rows=list(report.rejected_rows),
+                                                             notices=list(report.notices))
+
+
 def _typed_frame(register: Register, records: list[dict[str, Any]], year: int,
                  extras: list[str]) -> pd.DataFrame:
     data: dict[str, Any] = {}
@@ -669,16 +696,6 @@ def _typed_frame(register: Register, records: list[dict[str, Any]], year: int,
 
 def _empty_register(register: Register) -> pd.DataFrame:
     return _typed_frame(register, [], 0, [])
-
-
-def register_files(year_dir: Path) -> dict[str, list[Path]]:
-    """The register files of a year folder, by register name (htx/tht)."""
-    found: dict[str, list[Path]] = {name: [] for name in REGISTERS}
-    for p in sorted(year_dir.iterdir()):
-        stem, suffix = p.stem.lower(), p.suffix.lower()
-        if stem in found and suffix in (".xlsx", ".csv", ".xls", ".xlsm", ".ods") and not p.name.startswith("~$"):
-            found[stem].append(p)
-    return found
 
 
 # --------------------------------------------------------------------------- the dataset
@@ -740,8 +757,8 @@ def load_dataset(path: str | Path, years: Iterable[int] | None = None, strict: b
                 continue
             if not usable:
                 continue
-            frame, report = load_register(usable[0], f"{y}/{usable[0].name}", register, y, index,
-                                          number_format, problems)
+            frame, report = load_register_cached(usable[0], f"{y}/{usable[0].name}", register, y, index,
+                                                 number_format, problems)
             reports.append(report)
             if frame is not None:
                 frames[reg_name].append(frame)

@@ -24,10 +24,10 @@ from typing import Literal
 import pandas as pd
 
 from kttt import fmt
-from kttt.config import SAMPLE_DATASET, resolve_data_dir
+from kttt.config import SAMPLE_DATASET, resolve_data_dir, years_needed
 from kttt.contract import LABELS, SECTOR_LABELS
 from kttt.indicators import CATALOGUE, PROVINCE, compute_history, compute_indicators
-from kttt.indicators.functions import existing_htx, existing_tht, in_year, is_coop, operating_htx
+from kttt.indicators.functions import Registers
 from kttt.load import Dataset, load_dataset
 
 Kind = Literal["text", "int", "dec1", "pct", "money", "date", "bool"]
@@ -130,6 +130,11 @@ class Context:
     def history(self) -> pd.DataFrame:
         return compute_history(self.dataset, [y for y in self.dataset.years if y <= self.year])
 
+    @cached_property
+    def populations(self) -> Registers:
+        """The catalogue's populations (existing, operating, new …) as row masks of the year."""
+        return Registers(self.htx(), self.tht(), ["nam"])
+
     def htx(self) -> pd.DataFrame:
         return self.dataset.register("htx", self.year)
 
@@ -143,20 +148,6 @@ class Context:
 
     def unit_name(self, code: str) -> str:
         return self.dataset.unit_names().get(code, code)
-
-
-def years_needed(data_dir: str | Path, year: int, history: bool = False) -> list[int]:
-    """Years a report of ``year`` reads: the year and the one before, or all up to it.
-
-    The build's cache keys read the same function, so a notebook re-runs exactly when a
-    register it reads changes.
-    """
-    from kttt.config import year_dirs
-
-    available = year_dirs(data_dir)
-    if history:
-        return [y for y in available if y <= year]
-    return [y for y in available if y in (year - 1, year)] or [year]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -323,16 +314,15 @@ def _listing(ctx: Context, frame: pd.DataFrame, code: str, name: str, date_col: 
 
 
 def new_htx(ctx: Context) -> ReportTable:
-    h = ctx.htx()
-    rows = h[is_coop(h) & in_year(h, "ngay_thanh_lap")]
+    rows = ctx.htx()[ctx.populations.new_htx]
     return ReportTable("htx_thanh_lap_moi", f"HTX thành lập mới năm {ctx.year}",
                        _listing(ctx, rows, "ma_htx", "ten_htx", "ngay_thanh_lap", "Ngày thành lập"),
                        {"Ngày thành lập": "date"}, notebook="02_hop_tac_xa")
 
 
 def dissolved_htx(ctx: Context) -> ReportTable:
-    h = ctx.htx()
-    rows = h[is_coop(h) & in_year(h, "ngay_giai_the")]
+    p = ctx.populations
+    rows = ctx.htx()[p.is_coop & p.in_year("htx", "ngay_giai_the")]
     return ReportTable("htx_giai_the", f"HTX giải thể năm {ctx.year}",
                        _listing(ctx, rows, "ma_htx", "ten_htx", "ngay_giai_the", "Ngày giải thể"),
                        {"Ngày giải thể": "date"}, notebook="02_hop_tac_xa")
@@ -348,8 +338,7 @@ def _distribution(values: pd.Series) -> dict[str, float]:
 
 
 def htx_distributions(ctx: Context) -> ReportTable:
-    h = ctx.htx()
-    op = h[operating_htx(h)]
+    op = ctx.htx()[ctx.populations.operating_htx]
     rows = []
     for col, label in (("doanh_thu", "Doanh thu (triệu đồng)"), ("loi_nhuan", "Lợi nhuận (triệu đồng)"),
                        ("thu_nhap_bq", "Thu nhập BQ người lao động (triệu đồng/người/năm)")):
@@ -366,8 +355,7 @@ RATING_ORDER = ["tot", "kha", "trung_binh", "yeu", "khong_xep_loai"]
 
 
 def htx_ratings(ctx: Context) -> ReportTable:
-    h = ctx.htx()
-    op = h[operating_htx(h)]
+    op = ctx.htx()[ctx.populations.operating_htx]
     counts = op["xep_loai"].fillna("").value_counts()
     rated = sum(int(counts.get(k, 0)) for k in RATING_ORDER[:4])
     rows = [{"Xếp loại": LABELS["xep_loai"][k], "Số HTX": int(counts.get(k, 0)),
@@ -383,7 +371,7 @@ def htx_ratings(ctx: Context) -> ReportTable:
 
 def htx_ocop(ctx: Context) -> ReportTable:
     h = ctx.htx()
-    rows = h[existing_htx(h) & (h["so_san_pham_ocop"].fillna(0) > 0)]
+    rows = h[ctx.populations.existing_htx & (h["so_san_pham_ocop"].fillna(0) > 0).to_numpy()]
     frame = pd.DataFrame({"Mã": rows["ma_htx"].to_numpy(), "Tên HTX": rows["ten_htx"].to_numpy(),
                           "Địa bàn": [ctx.unit_name(u) for u in rows["don_vi"]],
                           "Số sản phẩm OCOP": rows["so_san_pham_ocop"].astype("float64").to_numpy()})
@@ -403,24 +391,21 @@ def tht_by_unit(ctx: Context) -> ReportTable:
 
 
 def new_tht(ctx: Context) -> ReportTable:
-    t = ctx.tht()
-    rows = t[in_year(t, "ngay_thanh_lap")]
+    rows = ctx.tht()[ctx.populations.in_year("tht", "ngay_thanh_lap")]
     return ReportTable("tht_thanh_lap_moi", f"THT thành lập mới năm {ctx.year}",
                        _listing(ctx, rows, "ma_tht", "ten_tht", "ngay_thanh_lap", "Ngày thành lập"),
                        {"Ngày thành lập": "date"}, notebook="03_to_hop_tac")
 
 
 def ended_tht(ctx: Context) -> ReportTable:
-    t = ctx.tht()
-    rows = t[in_year(t, "ngay_cham_dut")]
+    rows = ctx.tht()[ctx.populations.in_year("tht", "ngay_cham_dut")]
     return ReportTable("tht_cham_dut", f"THT chấm dứt năm {ctx.year}",
                        _listing(ctx, rows, "ma_tht", "ten_tht", "ngay_cham_dut", "Ngày chấm dứt"),
                        {"Ngày chấm dứt": "date"}, notebook="03_to_hop_tac")
 
 
 def tht_distributions(ctx: Context) -> ReportTable:
-    t = ctx.tht()
-    ex = t[existing_tht(t)]
+    ex = ctx.tht()[ctx.populations.existing_tht]
     rows = [{"Chỉ tiêu": label, **_distribution(ex[col])}
             for col, label in (("doanh_thu", "Doanh thu (triệu đồng)"), ("loi_nhuan", "Lợi nhuận (triệu đồng)"),
                                ("thu_nhap_bq", "Thu nhập BQ người lao động (triệu đồng/người/năm)"))]

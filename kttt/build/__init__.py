@@ -28,7 +28,14 @@ from pathlib import Path
 from kttt import __version__, fmt
 from kttt.build.execute import Executed, execute
 from kttt.build.plan import Job, make_job, notebooks, package_versions, sha256_file, source_digest
-from kttt.config import REPO_ROOT, REPORTS_DIR, dataset_name, resolve_data_dir, year_dirs
+from kttt.config import (
+    REPO_ROOT,
+    REPORTS_DIR,
+    dataset_name,
+    resolve_data_dir,
+    year_dirs,
+    years_needed,
+)
 from kttt.problems import SEVERITY_LABELS
 
 FORMATS = ("html", "pdf", "xlsx")
@@ -203,9 +210,6 @@ def build(data_dir: str | Path, years: Iterable[int] | None = None, all_years: b
 
     Without ``years`` nor ``all_years``, the latest year is built.
     """
-    from kttt.load import load_dataset
-    from kttt.tables import years_needed
-
     say = _say(log)
     formats = tuple(f for f in FORMATS if f in set(formats))
     unknown = set(formats) - set(FORMATS)
@@ -222,6 +226,30 @@ def build(data_dir: str | Path, years: Iterable[int] | None = None, all_years: b
         say(f"Lỗi: không có dữ liệu năm {', '.join(map(str, missing)) or '(không có năm nào)'} trong {root}.")
         return result
 
+    out_root = Path(out).resolve() if out else REPORTS_DIR
+    dataset_out = out_root / name
+    cache_dir = dataset_out / ".cache"
+    staging_root = dataset_out / ".dang-dung"
+    failed_dir = dataset_out / ".loi"
+    books = notebooks(notebook_dir) if notebook_dir else notebooks()
+    digests: dict[Path, str] = {}
+    plan: dict[int, list[Job]] = {y: [make_job(root, y, nb, digests) for nb in books] for y in wanted}
+    keys = {y: year_key(js, formats) for y, js in plan.items()}
+    workers = max(1, jobs or os.cpu_count() or 1)
+    total = sum(len(js) for js in plan.values())
+    if dataset_out.is_dir():
+        recover(dataset_out)
+    current = {y for y in wanted if use_cache and is_current(dataset_out / str(y), keys[y])}
+    if current == set(wanted) and (dataset_out / "index.html").is_file():
+        # inputs, notebooks and code unchanged since a build that validated them: nothing to do
+        result.unchanged = list(wanted)
+        result.cached = [(y, j.name) for y in wanted for j in plan[y]]
+        result.ok = True
+        say(f"«{name}»: {len(wanted)} năm, {total} notebook — không có gì thay đổi, giữ nguyên bản đã xuất bản.")
+        return result
+
+    from kttt.load import load_dataset
+
     needed = sorted({y for year in wanted for y in years_needed(root, year, history=True)})
     dataset = load_dataset(root, years=needed)
     if not dataset.ok:
@@ -231,21 +259,8 @@ def build(data_dir: str | Path, years: Iterable[int] | None = None, all_years: b
             result.problems.append(p.message())
         return result
 
-    out_root = Path(out).resolve() if out else REPORTS_DIR
-    dataset_out = out_root / name
     dataset_out.mkdir(parents=True, exist_ok=True)
-    recover(dataset_out)
-    cache_dir = dataset_out / ".cache"
-    staging_root = dataset_out / ".dang-dung"
-    failed_dir = dataset_out / ".loi"
-
-    books = notebooks(notebook_dir) if notebook_dir else notebooks()
-    digests: dict[Path, str] = {}
-    plan: dict[int, list[Job]] = {y: [make_job(root, y, nb, digests) for nb in books] for y in wanted}
-    keys = {y: year_key(js, formats) for y, js in plan.items()}
     commit = git_commit()
-    workers = max(1, jobs or os.cpu_count() or 1)
-    total = sum(len(js) for js in plan.values())
     say(f"Dựng báo cáo «{name}»: {len(wanted)} năm × {len(books)} notebook, {workers} tiến trình"
         f"{'' if use_cache else ', không dùng bộ nhớ đệm'}.")
 
@@ -253,7 +268,7 @@ def build(data_dir: str | Path, years: Iterable[int] | None = None, all_years: b
     executed: dict[int, dict[str, str]] = {}
     done_count = 0
     for y, js in plan.items():
-        if use_cache and is_current(dataset_out / str(y), keys[y]):
+        if y in current:
             result.unchanged.append(y)
             result.cached.extend((y, j.name) for j in js)
             done_count += len(js)

@@ -17,11 +17,9 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from kttt.config import NOTEBOOKS_DIR, PACKAGE_DIR
-from kttt.load import META_FILE, PUBLISHED_FILE, TARGETS_FILE, UNITS_FILE, register_files
-from kttt.tables import years_needed
+from kttt.config import NOTEBOOKS_DIR, PACKAGE_DIR, register_files, years_needed
 
-SHARED_FILES = (META_FILE, UNITS_FILE, TARGETS_FILE, PUBLISHED_FILE)
+SHARED_FILES = ("dataset.yaml", "don_vi_hanh_chinh.csv", "chi_tieu.csv", "so_lieu_cong_bo.csv")
 HISTORY_NOTEBOOKS = {"05_xu_huong"}
 PACKAGES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbformat", "ipykernel",
             "python-calamine", "xlsxwriter", "weasyprint", "babel", "pyyaml", "jinja2", "mistune")
@@ -54,12 +52,13 @@ def source_digest() -> str:
 @lru_cache(maxsize=1)
 def package_versions() -> dict[str, str]:
     """Versions of the packages that shape the outputs, and Python's."""
+    installed = {}
+    for dist in metadata.distributions():  # one scan of site-packages, not one per package
+        name = (dist.metadata["Name"] or "").lower().replace("_", "-")
+        installed.setdefault(name, dist.version)
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "không có"
+        versions[name] = installed.get(name, "không có")
     return versions
 
 

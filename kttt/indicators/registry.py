@@ -8,15 +8,15 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import pandas as pd
+import numpy as np
 
 from kttt.indicators import functions as f
 from kttt.indicators.catalogue import CATALOGUE, Meta
 
-Formula = Callable[[pd.DataFrame, pd.DataFrame, Sequence[str]], pd.Series]
+Formula = Callable[[f.Registers], np.ndarray]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from kttt.indicators.functions import Registers
 from kttt.indicators.registry import REGISTRY
 
 PROVINCE = "toan_tinh"
@@ -52,11 +53,11 @@ def raw_values(htx: pd.DataFrame, tht: pd.DataFrame, by: Sequence[str],
                codes: Iterable[str] | None = None) -> pd.DataFrame:
     """Every indicator grouped by ``by``: a wide frame (index = groups, columns = codes).
 
-    Groups missing for an indicator are NaN here; :func:`fill_empty` applies the rule.
+    Groups absent from both registers are added by :func:`fill_empty`.
     """
-    results = {code: REGISTRY[code].formula(htx, tht, by) for code in (codes or REGISTRY)}
-    frame = pd.DataFrame(results)
-    return frame
+    registers = Registers(htx, tht, by)
+    results = {code: REGISTRY[code].formula(registers) for code in (codes or REGISTRY)}
+    return pd.DataFrame(results, index=registers.index)
 
 
 def fill_empty(wide: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
