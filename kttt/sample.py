@@ -671,12 +671,111 @@ def generate(out: Path, profile: Profile = YEN_BAI, seed: int = SEED) -> list[Pa
     return written
 
 
+# ---------------------------------------------------------------------------- national scale
+
+PROVINCES_2025 = (
+    "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa",
+    "Nghệ An", "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ", "Bắc Ninh",
+    "Hưng Yên", "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi", "Gia Lai", "Khánh Hòa",
+    "Lâm Đồng", "Đắk Lắk", "TP Hồ Chí Minh", "Đồng Nai", "Tây Ninh", "Cần Thơ", "Vĩnh Long",
+    "Đồng Tháp", "Cà Mau", "An Giang",
+)
+NATIONAL_HTX_2024 = 33_500
+NATIONAL_THT_2024 = 63_600
+
+
+def _series(start: float, end: float, years: tuple[int, ...]) -> dict[int, float]:
+    steps = len(years) - 1
+    return {y: start * (end / start) ** (i / steps if steps else 1) for i, y in enumerate(years)}
+
+
+def province_profile(index: int, htx_2024: int, tht_2024: int, years: tuple[int, ...],
+                     rng: np.random.Generator) -> Profile:
+    """A synthetic province whose counts grow to the given 2024 figures."""
+    htx_before = max(40, round(htx_2024 * 0.55))
+    tht_before = max(60, round(tht_2024 * 0.8))
+    htx_path = _series(htx_before, htx_2024, (years[0] - 1, *years))
+    tht_path = _series(tht_before, tht_2024, (years[0] - 1, *years))
+    htx_new, htx_gone, tht_new, tht_gone = {}, {}, {}, {}
+    previous_h, previous_t = htx_before, tht_before
+    for y in years:
+        target_h, target_t = round(htx_path[y]), round(tht_path[y])
+        htx_gone[y] = max(1, round(previous_h * 0.025))
+        htx_new[y] = target_h - previous_h + htx_gone[y]
+        tht_gone[y] = max(1, round(previous_t * 0.05))
+        tht_new[y] = target_t - previous_t + tht_gone[y]
+        previous_h, previous_t = target_h, target_t
+    existing_h = {y: round(htx_path[y]) for y in years}
+    existing_t = {y: round(tht_path[y]) for y in years}
+    growth = {y: 1.0 + 0.025 * i for i, y in enumerate(years)}
+    level = float(rng.uniform(0.7, 1.4))
+    code = f"{index + 1:02d}"
+    units = tuple(
+        (f"{code}{k:02d}", f"Đơn vị {code}-{k:02d}", f"ĐV {code}-{k:02d}",
+         tuple(f"Xã {code}-{k:02d}-{j:02d}" for j in range(1, 9)), float(rng.uniform(0.5, 1.5)))
+        for k in range(1, int(rng.integers(6, 14)))
+    )
+    return Profile(
+        name=f"Tỉnh {PROVINCES_2025[index]} (mô phỏng)", ma_tinh=code, years=years,
+        htx_existing_before=htx_before, qtdnd=max(2, round(htx_before * 0.04)), qtdnd_dissolved={},
+        lhhtx_founded=(years[0] + 2,), htx_new=htx_new, htx_dissolved=htx_gone,
+        htx_suspended={y: max(1, round(existing_h[y] * 0.06)) for y in years},
+        tht_existing_before=tht_before, tht_new=tht_new, tht_ended=tht_gone,
+        members_htx={y: round(existing_h[y] * 45 * level) for y in years},
+        members_tht={y: round(existing_t[y] * 5.5) for y in years},
+        workers_htx={y: round(existing_h[y] * 14 * level) for y in years},
+        capital_htx={y: round(existing_h[y] * 2400 * level * growth[y]) for y in years},
+        revenue_htx={y: round(1900 * level * growth[y]) for y in years},
+        profit_htx={y: round(400 * level * growth[y]) for y in years},
+        income_htx={y: round(56 * growth[y], 1) for y in years},
+        revenue_tht={y: round(300 * growth[y]) for y in years},
+        profit_tht={y: round(85 * growth[y]) for y in years},
+        income_tht={y: round(44 * growth[y], 1) for y in years},
+        good_share={y: 0.55 + 0.01 * i for i, y in enumerate(years)},
+        csv_year=None, units=units,
+    )
+
+
+def national_profiles(seed: int = SEED, years: tuple[int, ...] = tuple(range(2015, 2025))) -> list[Profile]:
+    """34 synthetic provinces whose 2024 counts add up to the national totals.
+
+    >>> ps = national_profiles()
+    >>> len(ps), sum(p.htx_existing(2024) for p in ps), sum(p.tht_existing(2024) for p in ps)
+    (34, 33500, 63600)
+    """
+    rng = np.random.default_rng([seed, 34])
+    weights_h = rng.lognormal(0.0, 0.35, len(PROVINCES_2025))
+    weights_t = rng.lognormal(0.0, 0.5, len(PROVINCES_2025))
+    htx = allocate(NATIONAL_HTX_2024, weights_h, minimum=100)
+    tht = allocate(NATIONAL_THT_2024, weights_t, minimum=150)
+    return [province_profile(i, int(htx[i]), int(tht[i]), years, rng) for i in range(len(PROVINCES_2025))]
+
+
+def generate_national(out: Path, seed: int = SEED, provinces: int | None = None,
+                      years: tuple[int, ...] = tuple(range(2015, 2025)), log=print) -> list[Path]:  # noqa: ANN001
+    """One synthetic dataset per province under ``out/<tinh_NN>/`` (seeded, reproducible)."""
+    profiles = national_profiles(seed, years)[:provinces]
+    folders = []
+    for i, profile in enumerate(profiles):
+        folder = out / f"tinh_{profile.ma_tinh}"
+        generate(folder, profile, seed + i + 1)
+        folders.append(folder)
+        log(f"đã sinh {folder} ({i + 1}/{len(profiles)})")
+    return folders
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kttt.sample",
                                      description="Sinh bộ dữ liệu mô phỏng (có hạt giống, tái lập từng byte).")
     parser.add_argument("out", type=Path, help="thư mục bộ dữ liệu, ví dụ data/yen_bai")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--national", action="store_true",
+                        help="34 tỉnh × 10 năm (2015–2024), tổng năm 2024 bằng số cả nước, vào OUT/tinh_NN/")
+    parser.add_argument("--provinces", type=int, default=None, help="chỉ sinh N tỉnh đầu (với --national)")
     args = parser.parse_args(argv)
+    if args.national:
+        generate_national(args.out, args.seed, args.provinces)
+        return 0
     for path in generate(args.out, YEN_BAI, args.seed):
         print(f"đã ghi {path}")
     return 0

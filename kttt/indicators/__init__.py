@@ -12,6 +12,7 @@ from kttt.indicators.table import (
     PROVINCE,
     compute_history,
     compute_indicators,
+    compute_many,
     compute_table,
     compute_values,
     machine_number,
@@ -20,6 +21,6 @@ from kttt.indicators.table import (
 
 __all__ = [
     "CATALOGUE", "CODES", "Meta", "REGISTRY", "Indicator", "ALL_SECTORS", "PROVINCE",
-    "compute_history", "compute_indicators", "compute_table", "compute_values",
+    "compute_history", "compute_indicators", "compute_many", "compute_table", "compute_values",
     "machine_number", "to_machine",
 ]

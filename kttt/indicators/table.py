@@ -69,23 +69,27 @@ def fill_empty(wide: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     return wide
 
 
-def _long(wide: pd.DataFrame, area: pd.Series | str, sector: pd.Series | str) -> pd.DataFrame:
-    years = wide.index.get_level_values("nam")
-    parts = []
-    for code in wide.columns:
-        parts.append(pd.DataFrame({
-            "nam": years, "ma_chi_tieu": code,
-            "dia_ban": area if isinstance(area, str) else area.to_numpy(),
-            "linh_vuc": sector if isinstance(sector, str) else sector.to_numpy(),
-            "gia_tri": wide[code].to_numpy(dtype="float64"),
-        }))
-    return pd.concat(parts, ignore_index=True)
+def _long(wide: pd.DataFrame, keys: Sequence[str], area: str | None, sector: str | None) -> pd.DataFrame:
+    """Wide (groups × codes) → long rows; ``area``/``sector`` name a constant or None for the
+    ``don_vi``/``linh_vuc`` level of the index."""
+    n, codes = len(wide), list(wide.columns)
+    level = {name: wide.index.get_level_values(name).to_numpy() for name in wide.index.names}
+    frame = {key: np.tile(level[key], len(codes)) for key in keys}
+    frame["ma_chi_tieu"] = np.repeat(np.array(codes, dtype=object), n)
+    frame["dia_ban"] = np.tile(level["don_vi"], len(codes)) if area is None else area
+    frame["linh_vuc"] = np.tile(level["linh_vuc"], len(codes)) if sector is None else sector
+    frame["gia_tri"] = wide.to_numpy(dtype="float64").reshape(-1, order="F") if n else np.zeros(0)
+    return pd.DataFrame(frame)
 
 
 def compute_values(htx: pd.DataFrame, tht: pd.DataFrame, years: Sequence[int],
                    units: pd.DataFrame | None = None, by_unit: bool = True,
-                   by_sector: bool = True) -> pd.DataFrame:
-    """Long table ``nam, ma_chi_tieu, dia_ban, linh_vuc, gia_tri`` for ``years``.
+                   by_sector: bool = True, keys: Sequence[str] = ("nam",)) -> pd.DataFrame:
+    """Long table ``<keys>, ma_chi_tieu, dia_ban, linh_vuc, gia_tri`` for ``years``.
+
+    With the default ``keys`` every district unit of ``units`` valid in the year gets a row
+    (0 or no value when it has no cooperative); with more keys (``("tinh", "nam")`` for many
+    provinces at once) the groups are those found in the registers.
 
     >>> from kttt.indicators.functions import demo_frames
     >>> h, t = demo_frames()
@@ -93,29 +97,47 @@ def compute_values(htx: pd.DataFrame, tht: pd.DataFrame, years: Sequence[int],
     >>> v[(v.ma_chi_tieu == "htx_hien_co") & (v.linh_vuc == "")].set_index("dia_ban")["gia_tri"].to_dict()
     {'toan_tinh': 3.0, '132': 2.0, '133': 1.0}
     """
-    years = list(years)
+    years, keys = list(years), list(keys)
     htx = htx[htx["nam"].isin(years)]
     tht = tht[tht["nam"].isin(years)]
-    out = [_long(fill_empty(raw_values(htx, tht, ["nam"]), pd.Index(years, name="nam")),
-                 PROVINCE, ALL_SECTORS)]
+    single = keys == ["nam"]
+    wide = raw_values(htx, tht, keys)
+    out = [_long(fill_empty(wide, pd.Index(years, name="nam")) if single else wide, keys, PROVINCE, ALL_SECTORS)]
     if by_unit:
-        pairs = []
-        for y in years:
-            codes = set(_units_in_year(units, y)) if units is not None else set()
-            codes |= set(htx.loc[htx["nam"] == y, "don_vi"]) | set(tht.loc[tht["nam"] == y, "don_vi"])
-            pairs += [(y, c) for c in sorted(codes, key=_unit_order)]
-        index = pd.MultiIndex.from_tuples(pairs, names=["nam", "don_vi"])
-        wide = fill_empty(raw_values(htx, tht, ["nam", "don_vi"]), index)
-        out.append(_long(wide, pd.Series(wide.index.get_level_values("don_vi")), ALL_SECTORS))
+        wide = raw_values(htx, tht, [*keys, "don_vi"])
+        if single:
+            pairs = []
+            for y in years:
+                codes = set(_units_in_year(units, y)) if units is not None else set()
+                codes |= set(htx.loc[htx["nam"] == y, "don_vi"]) | set(tht.loc[tht["nam"] == y, "don_vi"])
+                pairs += [(y, c) for c in sorted(codes, key=_unit_order)]
+            wide = fill_empty(wide, pd.MultiIndex.from_tuples(pairs, names=["nam", "don_vi"]))
+        out.append(_long(wide, keys, None, ALL_SECTORS))
     if by_sector:
-        pairs = []
-        for y in years:
-            sectors = set(htx.loc[htx["nam"] == y, "linh_vuc"]) | set(tht.loc[tht["nam"] == y, "linh_vuc"])
-            pairs += [(y, s) for s in sorted(sectors, key=_sector_order)]
-        index = pd.MultiIndex.from_tuples(pairs, names=["nam", "linh_vuc"])
-        wide = fill_empty(raw_values(htx, tht, ["nam", "linh_vuc"]), index)
-        out.append(_long(wide, PROVINCE, pd.Series(wide.index.get_level_values("linh_vuc"))))
+        wide = raw_values(htx, tht, [*keys, "linh_vuc"])
+        if single:
+            pairs = []
+            for y in years:
+                sectors = set(htx.loc[htx["nam"] == y, "linh_vuc"]) | set(tht.loc[tht["nam"] == y, "linh_vuc"])
+                pairs += [(y, s) for s in sorted(sectors, key=_sector_order)]
+            wide = fill_empty(wide, pd.MultiIndex.from_tuples(pairs, names=["nam", "linh_vuc"]))
+        out.append(_long(wide, keys, PROVINCE, None))
     return pd.concat(out, ignore_index=True)
+
+
+def compute_many(datasets: Sequence, years: Sequence[int] | None = None) -> pd.DataFrame:  # noqa: ANN001
+    """Every indicator for many datasets (provinces) and years in one vectorised pass.
+
+    Columns ``tinh`` (the dataset's name), ``nam``, ``ma_chi_tieu``, ``dia_ban``, ``linh_vuc``,
+    ``gia_tri`` — the same values :func:`compute_indicators` gives one dataset and year.
+    """
+    wanted = set(years) if years is not None else None
+    htx = [d.htx.assign(tinh=d.name) for d in datasets]
+    tht = [d.tht.assign(tinh=d.name) for d in datasets]
+    all_htx, all_tht = pd.concat(htx, ignore_index=True), pd.concat(tht, ignore_index=True)
+    found = sorted(set(all_htx["nam"]) | set(all_tht["nam"]))
+    return compute_values(all_htx, all_tht, [y for y in found if wanted is None or y in wanted],
+                          keys=("tinh", "nam"))
 
 
 def _unit_order(code: str) -> tuple[int, str]:

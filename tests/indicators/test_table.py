@@ -184,3 +184,18 @@ def test_same_registers_two_years_give_zero_change(data: tuple[list[dict], list[
     table = compute_table(pd.concat([h22, h23]), pd.concat([t22, t23]), 2023, None, None)
     has = table["gia_tri"].notna()
     assert (table.loc[has, "thay_doi"].abs() < 1e-9).all()
+
+
+def test_many_provinces_at_once_equal_one_by_one(tmp_path: Path) -> None:
+    from kttt.indicators import compute_many
+
+    a = load_dataset(SAMPLE_DATASET, years=[2021, 2022])
+    b = load_dataset(make_dataset(tmp_path / "tinh_b", htx_rows=HTX_ROWS + EXTRA_ROWS))
+    many = compute_many([a, b])
+    assert set(many["tinh"]) == {"yen_bai", "tinh_b"}
+    for ds, year in ((a, 2021), (a, 2022), (b, 2022)):
+        one = compute_indicators(ds, year)
+        got = many[(many.tinh == ds.name) & (many.nam == year)]
+        merged = got.merge(one, on=["ma_chi_tieu", "dia_ban", "linh_vuc"], suffixes=("_many", ""))
+        assert len(merged) == len(got) > 50
+        pd.testing.assert_series_equal(merged["gia_tri_many"], merged["gia_tri"], check_names=False)
