@@ -72,12 +72,12 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kttt.build import build
+    from kttt.build import build_many
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    result = build(args.data_dir, years=args.year or None, all_years=args.all_years, out=args.out,
-                   jobs=args.jobs, use_cache=not args.no_cache, formats=formats)
-    return 0 if result.ok else 1
+    results = build_many(args.data_dir, years=args.year or None, all_years=args.all_years, out=args.out,
+                         jobs=args.jobs, use_cache=not args.no_cache, formats=formats)
+    return 0 if results and all(r.ok for r in results.values()) else 1
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -104,7 +104,7 @@ def parser() -> argparse.ArgumentParser:
     i.set_defaults(func=cmd_indicators)
 
     b = sub.add_parser("build", help="chạy notebook, xuất HTML, PDF, Excel, CSV")
-    b.add_argument("data_dir")
+    b.add_argument("data_dir", nargs="+", help="một hoặc nhiều thư mục bộ dữ liệu (mỗi tỉnh một thư mục)")
     b.add_argument("--year", type=int, action="append", help="năm cần dựng (lặp lại được)")
     b.add_argument("--all-years", action="store_true", help="mọi năm có trong bộ dữ liệu")
     b.add_argument("--out", default=None, help="thư mục đầu ra (mặc định: reports/)")

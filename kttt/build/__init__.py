@@ -72,10 +72,23 @@ def _say(log: Callable[[str], None] | None) -> Callable[[str], None]:
 
 # ----------------------------------------------------------------------------- rendering (worker)
 
+def expected_files(year: int, formats: tuple[str, ...], books: Iterable[str]) -> set[str]:
+    """The files a year's publication holds for these formats (manifest.json aside)."""
+    files = {f"chi_so_{year}.csv"}
+    if "html" in formats:
+        files |= {f"{name}.html" for name in books} | {"index.html"}
+    if "pdf" in formats:
+        files.add(f"bao_cao_kttt_{year}.pdf")
+    if "xlsx" in formats:
+        files.add(f"bang_bieu_{year}.xlsx")
+    return files
+
+
 def render_year(root: str, out_dir: str, year: int, executed: dict[str, str], formats: tuple[str, ...],
-                inputs: list[str], parameters: dict[str, object], year_key: str, data_dir_arg: str,
-                commit: str) -> list[str]:
-    """Render one year's outputs into ``out_dir`` (a staging folder). Returns the files written."""
+                part: str, commit: str) -> list[str]:
+    """Render one part of a year's outputs into ``out_dir`` (a staging folder): ``pdf`` (the
+    printable document) or ``pages`` (HTML pages, index, workbook, indicator CSV). The two parts
+    run in parallel workers. Returns the files written."""
     import nbformat
 
     from kttt.build.export import all_tables, write_indicator_csv, write_workbook
@@ -107,16 +120,19 @@ def render_year(root: str, out_dir: str, year: int, executed: dict[str, str], fo
     info = PageInfo(meta.ten, year, notice, footer, pages)
     written: list[str] = []
     bodies = {name: notebook_body(nb) for name, nb in books.items()}
-    if "html" in formats:
-        for (file, title), name in zip(pages, books, strict=True):
-            (target / file).write_text(page(bodies[name], title, file, info), encoding="utf-8")
-            written.append(file)
-    if "pdf" in formats:
+    if part == "pdf":
         sections = [(f"chuong-{name}", title, prefix_ids(bodies[name], name)) for (file, title), name in
                     zip(pages, books, strict=True)]
         pdf = target / f"bao_cao_kttt_{year}.pdf"
         write_pdf(document(sections, info, build_date.isoformat()), pdf, target)
-        written.append(pdf.name)
+        return [pdf.name]
+    if "html" in formats:
+        for (file, title), name in zip(pages, books, strict=True):
+            (target / file).write_text(page(bodies[name], title, file, info), encoding="utf-8")
+            written.append(file)
+        files = expected_files(year, formats, books) | {"manifest.json"}
+        (target / "index.html").write_text(year_index(info, files), encoding="utf-8")
+        written.append("index.html")
     if "xlsx" in formats:
         xlsx = target / f"bang_bieu_{year}.xlsx"
         write_workbook(xlsx, ctx, all_tables(ctx), build_date, notice)
@@ -124,32 +140,36 @@ def render_year(root: str, out_dir: str, year: int, executed: dict[str, str], fo
     csv_path = target / f"chi_so_{year}.csv"
     write_indicator_csv(csv_path, ctx.table)
     written.append(csv_path.name)
-    if "html" in formats:
-        (target / "index.html").write_text(year_index(info, set(written) | {"manifest.json"}), encoding="utf-8")
-        written.append("index.html")
-    root_path = Path(root)
+    return written
+
+
+def write_manifest(folder: Path, root: Path, dataset, year: int, formats: tuple[str, ...],  # noqa: ANN001
+                   inputs: list[Path], books: list[str], data_dir_arg: str, key: str, commit: str) -> None:
+    """Provenance of a year: SHA-256 of every input and output, versions, parameters, the
+    data's date (not the clock's)."""
+    meta = dataset.meta
+    read = {p.relative_to(root).as_posix() for p in inputs}
+    outputs = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "manifest.json")
     manifest = {
-        "bo_du_lieu": root_path.name,
+        "bo_du_lieu": root.name,
         "ten": meta.ten,
         "ma_tinh": meta.ma_tinh,
         "mo_phong": meta.mo_phong,
         "nam": year,
-        "ngay_so_lieu": build_date.isoformat(),
+        "ngay_so_lieu": dt.date(year, 12, 31).isoformat(),
         "tham_so": {"year": year, "data_dir": data_dir_arg},
         "kttt": {"phien_ban": __version__, "git_commit": commit, "ma_bam_ma_nguon": source_digest()},
         "goi": package_versions(),
         "dinh_dang": list(formats),
-        "dau_vao": [{"tep": Path(p).relative_to(root_path).as_posix(), "sha256": sha256_file(Path(p)),
-                     "so_byte": Path(p).stat().st_size} for p in sorted(inputs)],
+        "dau_vao": [{"tep": p.relative_to(root).as_posix(), "sha256": sha256_file(p), "so_byte": p.stat().st_size}
+                    for p in sorted(inputs)],
         "so_dong": [{"tep": f.file, "doc": f.rows_read, "nhan": f.rows_accepted, "loai": f.rows_rejected}
-                    for f in ctx.dataset.files],
+                    for f in dataset.files if f.file in read],
         "notebook": sorted(books),
-        "dau_ra": [{"tep": name, "sha256": sha256_file(target / name)} for name in sorted(written)],
-        "khoa_dung": year_key,
+        "dau_ra": [{"tep": name, "sha256": sha256_file(folder / name)} for name in outputs],
+        "khoa_dung": key,
     }
-    (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    written.append("manifest.json")
-    return written
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- publishing
@@ -202,177 +222,250 @@ def is_current(final: Path, key: str) -> bool:
 
 # ----------------------------------------------------------------------------- the build
 
+@dataclass
+class _Target:
+    """One dataset of a build: where it is, what is asked, its plan and state."""
+
+    root: Path
+    name: str
+    data_dir_arg: str
+    out: Path
+    wanted: list[int]
+    plan: dict[int, list[Job]]
+    keys: dict[int, str]
+    result: BuildResult
+    current: set[int] = field(default_factory=set)
+    dataset: object = None
+    executed: dict[int, dict[str, str]] = field(default_factory=dict)
+    waiting: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def cache(self) -> Path:
+        return self.out / ".cache"
+
+    @property
+    def staging(self) -> Path:
+        return self.out / ".dang-dung"
+
+    @property
+    def failed_dir(self) -> Path:
+        return self.out / ".loi"
+
+
+def _prepare(data_dir: str | Path, years: Iterable[int] | None, all_years: bool, out_root: Path,
+             books: list[Path], formats: tuple[str, ...], use_cache: bool, say: Callable[[str], None],
+             digests: dict[Path, str]) -> _Target | None:
+    root = resolve_data_dir(data_dir)
+    available = year_dirs(root)
+    wanted = available if all_years else sorted(set(int(y) for y in (years or available[-1:])))
+    missing = [y for y in wanted if y not in available]
+    if not root.is_dir() or missing or not wanted:
+        say(f"Lỗi: không có dữ liệu năm {', '.join(map(str, missing)) or '(không có năm nào)'} trong {root}.")
+        return None
+    name = dataset_name(root)
+    plan = {y: [make_job(root, y, nb, digests) for nb in books] for y in wanted}
+    target = _Target(root, name, str(data_dir), out_root / name, wanted, plan,
+                     {y: year_key(js, formats) for y, js in plan.items()}, BuildResult(ok=False))
+    if target.out.is_dir():
+        recover(target.out)
+    target.current = {y for y in wanted if use_cache and is_current(target.out / str(y), target.keys[y])}
+    return target
+
+
 def build(data_dir: str | Path, years: Iterable[int] | None = None, all_years: bool = False,
           out: str | Path | None = None, jobs: int | None = None, use_cache: bool = True,
           formats: Iterable[str] = FORMATS, log: Callable[[str], None] | None = None,
           notebook_dir: Path | None = None) -> BuildResult:
-    """Build the report collection of ``data_dir`` (see the module doc).
+    """Build the report collection of one dataset (see the module doc).
 
     Without ``years`` nor ``all_years``, the latest year is built.
     """
+    results = build_many([data_dir], years, all_years, out, jobs, use_cache, formats, log, notebook_dir)
+    return next(iter(results.values())) if results else BuildResult(ok=False)
+
+
+def build_many(data_dirs: Iterable[str | Path], years: Iterable[int] | None = None, all_years: bool = False,
+               out: str | Path | None = None, jobs: int | None = None, use_cache: bool = True,
+               formats: Iterable[str] = FORMATS, log: Callable[[str], None] | None = None,
+               notebook_dir: Path | None = None) -> dict[str, BuildResult]:
+    """Build several datasets (provinces) with one pool of warm workers: one province's
+    rendering overlaps the next one's notebooks. Returns a result per dataset name."""
     say = _say(log)
-    formats = tuple(f for f in FORMATS if f in set(formats))
-    unknown = set(formats) - set(FORMATS)
-    root = resolve_data_dir(data_dir)
-    result = BuildResult(ok=False)
+    asked = tuple(formats)
+    formats = tuple(f for f in FORMATS if f in set(asked))
+    unknown = set(asked) - set(FORMATS)
     if unknown:
         say(f"Lỗi: định dạng không hỗ trợ: {', '.join(sorted(unknown))} (chỉ có html, pdf, xlsx).")
-        return result
-    available = year_dirs(root)
-    wanted = available if all_years else sorted(set(int(y) for y in (years or available[-1:])))
-    name = dataset_name(root)
-    missing = [y for y in wanted if y not in available]
-    if not root.is_dir() or missing or not wanted:
-        say(f"Lỗi: không có dữ liệu năm {', '.join(map(str, missing)) or '(không có năm nào)'} trong {root}.")
-        return result
-
+        return {}
     out_root = Path(out).resolve() if out else REPORTS_DIR
-    dataset_out = out_root / name
-    cache_dir = dataset_out / ".cache"
-    staging_root = dataset_out / ".dang-dung"
-    failed_dir = dataset_out / ".loi"
     books = notebooks(notebook_dir) if notebook_dir else notebooks()
     digests: dict[Path, str] = {}
-    plan: dict[int, list[Job]] = {y: [make_job(root, y, nb, digests) for nb in books] for y in wanted}
-    keys = {y: year_key(js, formats) for y, js in plan.items()}
-    workers = max(1, jobs or os.cpu_count() or 1)
-    total = sum(len(js) for js in plan.values())
-    if dataset_out.is_dir():
-        recover(dataset_out)
-    current = {y for y in wanted if use_cache and is_current(dataset_out / str(y), keys[y])}
-    if current == set(wanted) and (dataset_out / "index.html").is_file():
-        # inputs, notebooks and code unchanged since a build that validated them: nothing to do
-        result.unchanged = list(wanted)
-        result.cached = [(y, j.name) for y in wanted for j in plan[y]]
-        result.ok = True
-        say(f"«{name}»: {len(wanted)} năm, {total} notebook — không có gì thay đổi, giữ nguyên bản đã xuất bản.")
-        return result
-
-    from kttt.load import load_dataset
-
-    needed = sorted({y for year in wanted for y in years_needed(root, year, history=True)})
-    dataset = load_dataset(root, years=needed)
-    if not dataset.ok:
-        say(f"Bộ dữ liệu {name} có {len(dataset.errors)} lỗi: không dựng báo cáo, các báo cáo đã xuất bản giữ nguyên.")
-        for p in dataset.problems:
-            say(f"  [{SEVERITY_LABELS[p.severity]}] {p.message()}")
-            result.problems.append(p.message())
-        return result
-
-    dataset_out.mkdir(parents=True, exist_ok=True)
-    commit = git_commit()
-    say(f"Dựng báo cáo «{name}»: {len(wanted)} năm × {len(books)} notebook, {workers} tiến trình"
-        f"{'' if use_cache else ', không dùng bộ nhớ đệm'}.")
-
-    todo: dict[int, list[Job]] = {}
-    executed: dict[int, dict[str, str]] = {}
-    done_count = 0
-    for y, js in plan.items():
-        if y in current:
-            result.unchanged.append(y)
-            result.cached.extend((y, j.name) for j in js)
-            done_count += len(js)
-            say(f"[{done_count:>3}/{total}] {y}: không có gì thay đổi, giữ nguyên bản đã xuất bản.")
+    targets: list[_Target] = []
+    results: dict[str, BuildResult] = {}
+    for data_dir in data_dirs:
+        target = _prepare(data_dir, years, all_years, out_root, books, formats, use_cache, say, digests)
+        if target is None:
+            results[dataset_name(resolve_data_dir(data_dir))] = BuildResult(ok=False)
             continue
-        executed[y] = {}
-        todo[y] = []
-        for j in js:
-            cached = cache_dir / str(y) / f"{j.name}.ipynb"
-            key_file = cached.with_suffix(".khoa")
-            if use_cache and cached.is_file() and key_file.is_file() and key_file.read_text() == j.key:
-                executed[y][j.name] = str(cached)
-                result.cached.append((y, j.name))
-                done_count += 1
-                say(f"[{done_count:>3}/{total}] {y} · {j.name}: dùng kết quả đã lưu (đầu vào không đổi).")
-            else:
-                todo[y].append(j)
+        results[target.name] = target.result
+        if target.current == set(target.wanted) and (target.out / "index.html").is_file():
+            # inputs, notebooks and code unchanged since a build that validated them: nothing to do
+            target.result.unchanged = list(target.wanted)
+            target.result.cached = [(y, j.name) for y in target.wanted for j in target.plan[y]]
+            target.result.ok = True
+            say(f"«{target.name}»: {len(target.wanted)} năm, {len(target.wanted) * len(books)} notebook — "
+                "không có gì thay đổi, giữ nguyên bản đã xuất bản.")
+            continue
+        from kttt.load import load_dataset
+
+        needed = sorted({y for year in target.wanted for y in years_needed(target.root, year, history=True)})
+        target.dataset = dataset = load_dataset(target.root, years=needed)
+        if not dataset.ok:
+            say(f"Bộ dữ liệu {target.name} có {len(dataset.errors)} lỗi: không dựng báo cáo, "
+                "các báo cáo đã xuất bản giữ nguyên.")
+            for p in dataset.problems:
+                say(f"  [{SEVERITY_LABELS[p.severity]}] {p.message()}")
+                target.result.problems.append(p.message())
+            continue
+        targets.append(target)
+    if not targets:
+        return results
+
+    workers = max(1, jobs or os.cpu_count() or 1)
+    commit = git_commit()
+    total = sum(len(js) for t in targets for js in t.plan.values())
+    done = 0
+    say(f"Dựng báo cáo {', '.join('«' + t.name + '»' for t in targets[:3])}{' …' if len(targets) > 3 else ''}: "
+        f"{sum(len(t.wanted) for t in targets)} năm × {len(books)} notebook, {workers} tiến trình"
+        f"{'' if use_cache else ', không dùng bộ nhớ đệm'}.")
+    todo: list[tuple[_Target, int, Job]] = []
+    for t in targets:
+        t.out.mkdir(parents=True, exist_ok=True)
+        for y, js in t.plan.items():
+            if y in t.current:
+                t.result.unchanged.append(y)
+                t.result.cached.extend((y, j.name) for j in js)
+                done += len(js)
+                say(f"[{done:>3}/{total}] {t.name} {y}: không có gì thay đổi, giữ nguyên bản đã xuất bản.")
+                continue
+            t.executed[y] = {}
+            t.waiting[y] = 0
+            for j in js:
+                cached = t.cache / str(y) / f"{j.name}.ipynb"
+                key_file = cached.with_suffix(".khoa")
+                if use_cache and cached.is_file() and key_file.is_file() and key_file.read_text() == j.key:
+                    t.executed[y][j.name] = str(cached)
+                    t.result.cached.append((y, j.name))
+                    done += 1
+                    say(f"[{done:>3}/{total}] {t.name} {y} · {j.name}: dùng kết quả đã lưu (đầu vào không đổi).")
+                else:
+                    todo.append((t, y, j))
+                    t.waiting[y] += 1
 
     started = time.perf_counter()
+    failed: dict[tuple[str, int], str] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        running: dict[Future, tuple[str, int, object]] = {}
-        waiting_jobs = {y: len(js) for y, js in todo.items()}
-        failed_years: dict[int, str] = {}
+        running: dict[Future, tuple[str, _Target, int, Job | None]] = {}
 
-        def submit_render(y: int) -> None:
-            staging = staging_root / str(y)
+        parts_left: dict[tuple[str, int], int] = {}
+
+        def submit_render(t: _Target, y: int) -> None:
+            staging = t.staging / str(y)
             if staging.exists():
                 shutil.rmtree(staging)
-            inputs = sorted({str(p) for j in plan[y] for p in j.inputs})
-            future = pool.submit(render_year, str(root), str(staging), y, executed[y], formats, inputs,
-                                 {"year": y}, keys[y], str(data_dir), commit)
-            running[future] = ("render", y, None)
-            say(f"      {y}: đang xuất HTML, PDF, Excel, CSV …")
+            parts = ["pages"] + (["pdf"] if "pdf" in formats else [])
+            parts_left[(t.name, y)] = len(parts)
+            for part in parts:
+                future = pool.submit(render_year, str(t.root), str(staging), y, t.executed[y], formats, part, commit)
+                running[future] = ("render", t, y, None)
+            say(f"      {t.name} {y}: đang xuất {', '.join(f.upper() for f in formats) or 'CSV'} …")
 
-        for y, js in todo.items():
-            for j in js:
-                output = cache_dir / str(y) / f"{j.name}.tmp.ipynb"
-                future = pool.submit(execute, y, str(j.notebook), str(output), j.parameters)
-                running[future] = ("execute", y, j)
-            if not js:
-                submit_render(y)
+        for t, y, j in todo:
+            output = t.cache / str(y) / f"{j.name}.tmp.ipynb"
+            running[pool.submit(execute, y, str(j.notebook), str(output), j.parameters)] = ("execute", t, y, j)
+        for t in targets:
+            for y, count in t.waiting.items():
+                if count == 0:
+                    submit_render(t, y)
 
         while running:
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for future in finished:
-                kind, y, job = running.pop(future)
+                kind, t, y, job = running.pop(future)
                 if kind == "execute":
-                    assert isinstance(job, Job)
+                    assert job is not None
                     try:
                         outcome: Executed = future.result()
-                    except Exception as exc:  # worker crashed
+                    except Exception as exc:  # the worker process died
                         outcome = Executed(y, job.name, "", 0.0, False, f"{type(exc).__name__}: {exc}")
-                    done_count += 1
+                    done += 1
                     tmp = Path(outcome.output) if outcome.output else None
                     if outcome.ok and tmp is not None:
-                        final_nb = cache_dir / str(y) / f"{job.name}.ipynb"
+                        final_nb = t.cache / str(y) / f"{job.name}.ipynb"
                         tmp.replace(final_nb)
                         final_nb.with_suffix(".khoa").write_text(job.key)
-                        executed[y][job.name] = str(final_nb)
-                        result.executed.append((y, job.name))
-                        say(f"[{done_count:>3}/{total}] {y} · {job.name}: chạy xong ({fmt.number(outcome.seconds, 1)} giây).")
+                        t.executed[y][job.name] = str(final_nb)
+                        t.result.executed.append((y, job.name))
+                        say(f"[{done:>3}/{total}] {t.name} {y} · {job.name}: chạy xong "
+                            f"({fmt.number(outcome.seconds, 1)} giây).")
                     else:
                         kept = ""
                         if tmp is not None and tmp.exists():
-                            failed_dir.joinpath(str(y)).mkdir(parents=True, exist_ok=True)
-                            kept_path = failed_dir / str(y) / f"{job.name}.ipynb"
+                            (t.failed_dir / str(y)).mkdir(parents=True, exist_ok=True)
+                            kept_path = t.failed_dir / str(y) / f"{job.name}.ipynb"
                             tmp.replace(kept_path)
                             kept = f" Notebook lỗi (có thông báo lỗi của papermill) lưu tại {kept_path}."
                         where = f"ô thực thi số {outcome.cell}" if outcome.cell else "khi chạy"
-                        message = f"notebook {job.name}, {where}: {outcome.error}"
-                        failed_years.setdefault(y, message)
-                        say(f"[{done_count:>3}/{total}] ✗ {y} · {job.name}: LỖI ở {where} — {outcome.error}.{kept}")
-                    waiting_jobs[y] -= 1
-                    if waiting_jobs[y] == 0:
-                        if y in failed_years:
-                            say(f"      {y}: không xuất bản (lỗi ở {failed_years[y]}); bản đã xuất bản trước đó giữ nguyên.")
+                        failed.setdefault((t.name, y), f"notebook {job.name}, {where}: {outcome.error}")
+                        say(f"[{done:>3}/{total}] ✗ {t.name} {y} · {job.name}: LỖI ở {where} — {outcome.error}.{kept}")
+                    t.waiting[y] -= 1
+                    if t.waiting[y] == 0:
+                        if (t.name, y) in failed:
+                            say(f"      {t.name} {y}: không xuất bản (lỗi ở {failed[(t.name, y)]}); "
+                                "bản đã xuất bản trước đó giữ nguyên.")
                         else:
-                            submit_render(y)
+                            submit_render(t, y)
                 else:
-                    staging = staging_root / str(y)
+                    staging = t.staging / str(y)
+                    parts_left[(t.name, y)] -= 1
                     try:
-                        files = future.result()
+                        future.result()
                     except Exception as exc:
-                        failed_years[y] = f"xuất báo cáo: {type(exc).__name__}: {exc}"
-                        say(f"      ✗ {y}: lỗi khi xuất báo cáo — {type(exc).__name__}: {exc}; bản cũ giữ nguyên.")
+                        failed.setdefault((t.name, y), f"xuất báo cáo: {type(exc).__name__}: {exc}")
+                        say(f"      ✗ {t.name} {y}: lỗi khi xuất báo cáo — {type(exc).__name__}: {exc}; bản cũ giữ nguyên.")
+                    if parts_left[(t.name, y)] > 0:
+                        continue
+                    if (t.name, y) in failed:
                         shutil.rmtree(staging, ignore_errors=True)
                         continue
-                    publish(staging, dataset_out / str(y))
-                    result.published.append(y)
-                    say(f"      {y}: đã xuất bản {dataset_out / str(y)} ({len(files)} tệp).")
-    shutil.rmtree(staging_root, ignore_errors=True)
-    result.failed = failed_years
+                    inputs = sorted({p for j in t.plan[y] for p in j.inputs})
+                    write_manifest(staging, t.root, t.dataset, y, formats, inputs, sorted(t.executed[y]),
+                                   t.data_dir_arg, t.keys[y], commit)
+                    publish(staging, t.out / str(y))
+                    t.result.published.append(y)
+                    count = sum(1 for p in (t.out / str(y)).iterdir() if p.is_file())
+                    say(f"      {t.name} {y}: đã xuất bản {t.out / str(y)} ({count} tệp).")
+
     from kttt.build.site import dataset_index
     from kttt.report import synthetic_notice
     from kttt.tables import Context
 
-    notice = synthetic_notice(Context(dataset, wanted[-1]))
-    (dataset_out / "index.html").write_text(dataset_index(dataset_out, dataset.meta.ten, notice), encoding="utf-8")
-    result.ok = not failed_years
     elapsed = time.perf_counter() - started
-    summary = (f"Xong sau {fmt.number(elapsed, 1)} giây: chạy {len(result.executed)} notebook, "
-               f"dùng lại {len(result.cached)}; xuất bản {len(result.published)} năm, giữ nguyên {len(result.unchanged)} năm"
-               + (f", lỗi {len(failed_years)} năm ({', '.join(map(str, sorted(failed_years)))})." if failed_years else "."))
+    for t in targets:
+        shutil.rmtree(t.staging, ignore_errors=True)
+        t.result.failed = {y: why for (name, y), why in failed.items() if name == t.name}
+        t.result.published.sort()
+        notice = synthetic_notice(Context(t.dataset, t.wanted[-1]))  # type: ignore[arg-type]
+        (t.out / "index.html").write_text(dataset_index(t.out, t.dataset.meta.ten, notice), encoding="utf-8")  # type: ignore[attr-defined]
+        t.result.ok = not t.result.failed
+    executed = sum(len(t.result.executed) for t in targets)
+    cached = sum(len(t.result.cached) for t in targets)
+    published = sum(len(t.result.published) for t in targets)
+    unchanged = sum(len(t.result.unchanged) for t in targets)
+    summary = (f"Xong sau {fmt.number(elapsed, 1)} giây: chạy {executed} notebook, dùng lại {cached}; "
+               f"xuất bản {published} năm, giữ nguyên {unchanged} năm"
+               + (f", lỗi {len(failed)} năm ({', '.join(f'{n} {y}' for n, y in sorted(failed))})." if failed else "."))
     say(summary)
-    if not result.ok:
+    if failed:
         print(summary, file=sys.stderr)
-    return result
+    return results
