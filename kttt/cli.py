@@ -50,7 +50,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from kttt.indicators import compute_indicators, to_machine
+    import json
+
+    from kttt.indicators import compute_indicators, to_machine, to_records
     from kttt.load import load_dataset
 
     ds = load_dataset(args.data_dir, years=[args.year - 1, args.year] if args.year else None)
@@ -62,12 +64,11 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         _print_problems(ds.problems, out=sys.stderr)
         print(f"\nKhông hợp lệ: {len(ds.errors)} lỗi. / Invalid.", file=sys.stderr)
         return 1
-    table = to_machine(compute_indicators(ds, args.year))
+    table = compute_indicators(ds, args.year)
     if args.format == "json":
-        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1, double_precision=15))
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps(to_records(table), ensure_ascii=False, indent=1) + "\n")
     else:
-        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(to_machine(table).to_csv(index=False, lineterminator="\n"))
     return 0
 
 

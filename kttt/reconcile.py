@@ -22,7 +22,7 @@ import pandas as pd
 from kttt import fmt
 from kttt.contract import PUBLISHED_STATUSES
 from kttt.indicators.catalogue import CATALOGUE
-from kttt.indicators.table import compute_values
+from kttt.indicators.table import blank_missing, compute_values, missing_registers
 
 COLUMNS = ["nam", "ma_chi_tieu", "ten_chi_tieu", "gia_tri_cong_bo", "trang_thai_so_lieu",
            "trang_thai", "ngay_cong_bo", "nguon", "gia_tri_tinh", "chenh_lech", "chenh_lech_pct", "khop"]
@@ -76,7 +76,8 @@ def reconcile(dataset, years: list[int] | None = None) -> pd.DataFrame:  # noqa:
     published = published[published["nam"].isin(years)] if len(published) else published
     if not years or published.empty:
         return pd.DataFrame(columns=COLUMNS)
-    values = compute_values(dataset.htx, dataset.tht, years, by_unit=False, by_sector=False)
+    values = blank_missing(compute_values(dataset.htx, dataset.tht, years, by_unit=False, by_sector=False),
+                           missing_registers(dataset))
     computed = {(int(r.nam), r.ma_chi_tieu): r.gia_tri for r in values.itertuples(index=False)}
     out = reconcile_values(published, computed)
     return out.sort_values(["nam", "ma_chi_tieu", "ngay_cong_bo"], kind="stable").reset_index(drop=True)

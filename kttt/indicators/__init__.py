@@ -17,10 +17,11 @@ from kttt.indicators.table import (
     compute_values,
     machine_number,
     to_machine,
+    to_records,
 )
 
 __all__ = [
     "CATALOGUE", "CODES", "Meta", "REGISTRY", "Indicator", "ALL_SECTORS", "PROVINCE",
     "compute_history", "compute_indicators", "compute_many", "compute_table", "compute_values",
-    "machine_number", "to_machine",
+    "machine_number", "to_machine", "to_records",
 ]

@@ -163,12 +163,35 @@ def met(value: float, target: float, comparison: str) -> bool | None:
     return bool(value >= target) if comparison == ">=" else bool(value <= target)
 
 
+def blank_missing(values: pd.DataFrame, missing: set[tuple[int, str]]) -> pd.DataFrame:
+    """No value for indicators whose register is absent that year: a year without a THT
+    register has unknown THT figures, not zero THT.
+
+    >>> v = pd.DataFrame({"nam": [2022, 2022], "ma_chi_tieu": ["tht_hien_co", "htx_hien_co"], "gia_tri": [0.0, 5.0]})
+    >>> blank_missing(v, {(2022, "tht")})["gia_tri"].tolist()
+    [nan, 5.0]
+    """
+    if not missing:
+        return values
+    registers = {code: ind.meta.register for code, ind in REGISTRY.items()}
+    needs = values["ma_chi_tieu"].map(registers)
+    blank = pd.Series(False, index=values.index)
+    for year, register in missing:
+        in_year = values["nam"] == year
+        blank |= in_year & ((needs == register) | (needs == "kttt"))
+    values = values.copy()
+    values.loc[blank, "gia_tri"] = np.nan
+    return values
+
+
 def compute_table(htx: pd.DataFrame, tht: pd.DataFrame, year: int, units: pd.DataFrame | None,
                   targets: pd.DataFrame | None, previous: bool = True,
-                  unit_names: dict[str, str] | None = None) -> pd.DataFrame:
-    """The year's full table (see the module doc), from frames."""
+                  unit_names: dict[str, str] | None = None,
+                  missing: set[tuple[int, str]] | None = None) -> pd.DataFrame:
+    """The year's full table (see the module doc), from frames. ``missing`` lists the
+    (year, register) pairs that have no register file."""
     years = [year - 1, year] if previous and (htx["nam"] == year - 1).any() | (tht["nam"] == year - 1).any() else [year]
-    values = compute_values(htx, tht, years, units)
+    values = blank_missing(compute_values(htx, tht, years, units), missing or set())
     current = values[values["nam"] == year].reset_index(drop=True)
     if len(years) == 2:
         before = values[values["nam"] == year - 1][["ma_chi_tieu", "dia_ban", "linh_vuc", "gia_tri"]]
@@ -220,14 +243,20 @@ def compute_indicators(dataset, year: int, previous: bool = True) -> pd.DataFram
     if year not in dataset.years:
         raise ValueError(f"bộ dữ liệu không có năm {year} (có: {dataset.years})")
     return compute_table(dataset.htx, dataset.tht, year, dataset.units, dataset.targets, previous,
-                         dataset.unit_names())
+                         dataset.unit_names(), missing_registers(dataset))
+
+
+def missing_registers(dataset) -> set[tuple[int, str]]:  # noqa: ANN001
+    """(year, register) pairs of the dataset's years that have no register file."""
+    present = {(f.year, f.kind) for f in dataset.files if f.year is not None}
+    return {(y, r) for y in dataset.years for r in ("htx", "tht") if (y, r) not in present}
 
 
 def compute_history(dataset, years: Sequence[int] | None = None) -> pd.DataFrame:  # noqa: ANN001
     """Province-wide values of every indicator for every year (the trend notebook's table)."""
     years = list(years or dataset.years)
     values = compute_values(dataset.htx, dataset.tht, years, dataset.units, by_unit=False, by_sector=False)
-    return values
+    return blank_missing(values, missing_registers(dataset))
 
 
 def machine_number(value: float) -> str:
@@ -244,10 +273,45 @@ def machine_number(value: float) -> str:
     return repr(number)
 
 
+NUMBER_COLUMNS = ("gia_tri", "gia_tri_nam_truoc", "thay_doi", "thay_doi_pct", "chi_tieu", "ty_le_dat_chi_tieu")
+
+
+def to_records(table: pd.DataFrame) -> list[dict[str, object]]:
+    """The table as JSON-ready records: numbers as numbers (whole ones as integers), no value
+    as null, full precision.
+
+    >>> to_records(pd.DataFrame({"ma_chi_tieu": ["a"], "gia_tri": [97.0], "chi_tieu": [float("nan")],
+    ...                          "dat_chi_tieu": pd.array([None], dtype="boolean")}))
+    [{'ma_chi_tieu': 'a', 'gia_tri': 97, 'chi_tieu': None, 'dat_chi_tieu': None}]
+    """
+    def number(v: object) -> object:
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            return None
+        f = float(v)  # type: ignore[arg-type]
+        return int(f) if f.is_integer() and abs(f) < 2**53 else f
+
+    records = []
+    for row in table.to_dict(orient="records"):
+        out: dict[str, object] = {}
+        for key, value in row.items():
+            if key in NUMBER_COLUMNS:
+                out[key] = number(value)
+            elif key == "dat_chi_tieu":
+                out[key] = None if value is None or value is pd.NA else bool(value)
+            elif isinstance(value, float) and math.isnan(value):
+                out[key] = None
+            elif hasattr(value, "item"):
+                out[key] = value.item()
+            else:
+                out[key] = value
+        records.append(out)
+    return records
+
+
 def to_machine(table: pd.DataFrame) -> pd.DataFrame:
     """The table as the CLI prints it: numbers as full-precision machine text."""
     out = table.copy()
-    for col in ("gia_tri", "gia_tri_nam_truoc", "thay_doi", "thay_doi_pct", "chi_tieu", "ty_le_dat_chi_tieu"):
+    for col in NUMBER_COLUMNS:
         out[col] = out[col].map(machine_number)
     out["dat_chi_tieu"] = out["dat_chi_tieu"].map(lambda v: "" if v is pd.NA or v is None else str(bool(v)).lower())
     first = ["ma_chi_tieu", "dia_ban", "linh_vuc", "gia_tri"]

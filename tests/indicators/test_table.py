@@ -199,3 +199,13 @@ def test_many_provinces_at_once_equal_one_by_one(tmp_path: Path) -> None:
         merged = got.merge(one, on=["ma_chi_tieu", "dia_ban", "linh_vuc"], suffixes=("_many", ""))
         assert len(merged) == len(got) > 50
         pd.testing.assert_series_equal(merged["gia_tri_many"], merged["gia_tri"], check_names=False)
+
+
+def test_a_year_without_a_tht_register_has_no_tht_values(tmp_path: Path) -> None:
+    root = make_dataset(tmp_path / "ds", htx_rows=HTX_ROWS + EXTRA_ROWS)
+    (root / "2022" / "tht.csv").unlink()
+    ds = load_dataset(root)
+    assert ds.ok and [p.code for p in ds.problems] == ["thieu_so"]
+    t = compute_indicators(ds, 2022)
+    assert math.isnan(value(t, "tht_hien_co")) and math.isnan(value(t, "thanh_vien_kttt"))
+    assert value(t, "htx_hien_co") == 5
