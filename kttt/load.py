@@ -17,9 +17,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import json
+import os
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -642,6 +647,24 @@ def load_register(path: Path, rel: str, register: Register, year: int, units: di
 
 _PARSED: dict[tuple, tuple[pd.DataFrame | None, FileReport, list[Problem]]] = {}
 _PARSED_LIMIT = 256
+PARSE_CACHE_ENV = "KTTT_PARSE_CACHE"
+
+
+@lru_cache(maxsize=1)
+def _parser_digest() -> str:
+    """What shapes a parse: the loader's own code and the contract."""
+    digest = hashlib.sha256()
+    for name in ("load.py", "contract.py", "values.py", "problems.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _disk_key(path: Path, rel: str, register: Register, year: int, number_format: str,
+              units: dict[str, str]) -> str:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    material = json.dumps([digest, rel, register.name, year, number_format, sorted(units.items()),
+                           _parser_digest(), pd.__version__])
+    return hashlib.sha256(material.encode()).hexdigest()
 
 
 def load_register_cached(path: Path, rel: str, register: Register, year: int, units: dict[str, str],
@@ -649,18 +672,35 @@ def load_register_cached(path: Path, rel: str, register: Register, year: int, un
     """:func:`load_register`, memoised in this process by the file's identity (path, size,
     modification time) and everything that shapes its parse (units, number format, year).
 
-    A warm kernel that runs several notebooks of one dataset parses each register once.
-    Callers get copies: nothing they do reaches the memo.
+    When ``KTTT_PARSE_CACHE`` names a folder (the build sets it for its workers and their
+    kernels), parses are also kept there as pickles keyed by the SHA-256 of the file's bytes,
+    the parse settings and the loader's code: a register is parsed once per build, not once
+    per process. Callers get copies: nothing they do reaches the memo.
     """
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns, rel, register.name, year, number_format,
-           hash(tuple(sorted(units.items()))))
+           tuple(sorted(units.items())))
     if key not in _PARSED:
-        found: list[Problem] = []
-        frame, report = load_register(path, rel, register, year, units, number_format, found)
+        entry = None
+        folder = os.environ.get(PARSE_CACHE_ENV)
+        disk = Path(folder) / f"{_disk_key(path, rel, register, year, number_format, units)}.pickle" if folder else None
+        if disk is not None and disk.is_file():
+            try:
+                entry = pickle.loads(disk.read_bytes())
+            except Exception:  # noqa: BLE001 - a damaged cache entry is parsed again
+                entry = None
+        if entry is None:
+            found: list[Problem] = []
+            frame, report = load_register(path, rel, register, year, units, number_format, found)
+            entry = (frame, report, found)
+            if disk is not None:
+                disk.parent.mkdir(parents=True, exist_ok=True)
+                tmp = disk.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, disk)
         if len(_PARSED) >= _PARSED_LIMIT:
             _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = (frame, report, found)
+        _PARSED[key] = entry
     frame, report, found = _PARSED[key]
     problems.extend(found)
     return (None if frame is None else frame.copy()), replace(report, rejected_rows=list(report.rejected_rows),

@@ -302,6 +302,8 @@ def build_many(data_dirs: Iterable[str | Path], years: Iterable[int] | None = No
     digests: dict[Path, str] = {}
     targets: list[_Target] = []
     results: dict[str, BuildResult] = {}
+    pending: list[_Target] = []
+    started = time.perf_counter()
     for data_dir in data_dirs:
         target = _prepare(data_dir, years, all_years, out_root, books, formats, use_cache, say, digests)
         if target is None:
@@ -316,22 +318,53 @@ def build_many(data_dirs: Iterable[str | Path], years: Iterable[int] | None = No
             say(f"«{target.name}»: {len(target.wanted)} năm, {len(target.wanted) * len(books)} notebook — "
                 "không có gì thay đổi, giữ nguyên bản đã xuất bản.")
             continue
-        from kttt.load import load_dataset
-
-        needed = sorted({y for year in target.wanted for y in years_needed(target.root, year, history=True)})
-        target.dataset = dataset = load_dataset(target.root, years=needed)
-        if not dataset.ok:
-            say(f"Bộ dữ liệu {target.name} có {len(dataset.errors)} lỗi: không dựng báo cáo, "
-                "các báo cáo đã xuất bản giữ nguyên.")
-            for p in dataset.problems:
-                say(f"  [{SEVERITY_LABELS[p.severity]}] {p.message()}")
-                target.result.problems.append(p.message())
-            continue
-        targets.append(target)
-    if not targets:
+        pending.append(target)
+    if not pending:
         return results
 
     workers = max(1, jobs or os.cpu_count() or 1)
+    # Workers start their kernels while this process validates the datasets; they and their
+    # kernels share parsed registers through the parse cache.
+    from kttt.load import PARSE_CACHE_ENV, load_dataset
+
+    previous_cache = os.environ.get(PARSE_CACHE_ENV)
+    os.environ[PARSE_CACHE_ENV] = str(out_root / ".kttt-cache" / "parsed")
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=warm_worker)
+    try:
+        for _ in range(workers):
+            pool.submit(time.sleep, 0)
+        for target in pending:
+            needed = sorted({y for year in target.wanted for y in years_needed(target.root, year, history=True)})
+            target.dataset = dataset = load_dataset(target.root, years=needed)
+            if not dataset.ok:
+                say(f"Bộ dữ liệu {target.name} có {len(dataset.errors)} lỗi: không dựng báo cáo, "
+                    "các báo cáo đã xuất bản giữ nguyên.")
+                for p in dataset.problems:
+                    say(f"  [{SEVERITY_LABELS[p.severity]}] {p.message()}")
+                    target.result.problems.append(p.message())
+                continue
+            targets.append(target)
+        if targets:
+            _run(targets, pool, workers, books, formats, use_cache, say, started)
+    finally:
+        pool.shutdown(wait=True)
+        if previous_cache is None:
+            os.environ.pop(PARSE_CACHE_ENV, None)
+        else:
+            os.environ[PARSE_CACHE_ENV] = previous_cache
+    return results
+
+
+def warm_worker() -> None:
+    """Pool initializer: start this worker's kernel now, not at its first notebook."""
+    from kttt.build.execute import warm_up
+
+    warm_up()
+
+
+def _run(targets: list[_Target], pool: ProcessPoolExecutor, workers: int, books: list[Path],
+         formats: tuple[str, ...], use_cache: bool, say: Callable[[str], None], started: float) -> None:
+    """Execute what changed, render and publish each finished year."""
     commit = git_commit()
     total = sum(len(js) for t in targets for js in t.plan.values())
     done = 0
@@ -362,89 +395,87 @@ def build_many(data_dirs: Iterable[str | Path], years: Iterable[int] | None = No
                     todo.append((t, y, j))
                     t.waiting[y] += 1
 
-    started = time.perf_counter()
     failed: dict[tuple[str, int], str] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        running: dict[Future, tuple[str, _Target, int, Job | None]] = {}
+    running: dict[Future, tuple[str, _Target, int, Job | None]] = {}
 
-        parts_left: dict[tuple[str, int], int] = {}
+    parts_left: dict[tuple[str, int], int] = {}
 
-        def submit_render(t: _Target, y: int) -> None:
-            staging = t.staging / str(y)
-            if staging.exists():
-                shutil.rmtree(staging)
-            parts = ["pages"] + (["pdf"] if "pdf" in formats else [])
-            parts_left[(t.name, y)] = len(parts)
-            for part in parts:
-                future = pool.submit(render_year, str(t.root), str(staging), y, t.executed[y], formats, part, commit)
-                running[future] = ("render", t, y, None)
-            say(f"      {t.name} {y}: đang xuất {', '.join(f.upper() for f in formats) or 'CSV'} …")
+    def submit_render(t: _Target, y: int) -> None:
+        staging = t.staging / str(y)
+        if staging.exists():
+            shutil.rmtree(staging)
+        parts = ["pages"] + (["pdf"] if "pdf" in formats else [])
+        parts_left[(t.name, y)] = len(parts)
+        for part in parts:
+            future = pool.submit(render_year, str(t.root), str(staging), y, t.executed[y], formats, part, commit)
+            running[future] = ("render", t, y, None)
+        say(f"      {t.name} {y}: đang xuất {', '.join(f.upper() for f in formats) or 'CSV'} …")
 
-        for t, y, j in todo:
-            output = t.cache / str(y) / f"{j.name}.tmp.ipynb"
-            running[pool.submit(execute, y, str(j.notebook), str(output), j.parameters)] = ("execute", t, y, j)
-        for t in targets:
-            for y, count in t.waiting.items():
-                if count == 0:
-                    submit_render(t, y)
+    for t, y, j in todo:
+        output = t.cache / str(y) / f"{j.name}.tmp.ipynb"
+        running[pool.submit(execute, y, str(j.notebook), str(output), j.parameters)] = ("execute", t, y, j)
+    for t in targets:
+        for y, count in t.waiting.items():
+            if count == 0:
+                submit_render(t, y)
 
-        while running:
-            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in finished:
-                kind, t, y, job = running.pop(future)
-                if kind == "execute":
-                    assert job is not None
-                    try:
-                        outcome: Executed = future.result()
-                    except Exception as exc:  # the worker process died
-                        outcome = Executed(y, job.name, "", 0.0, False, f"{type(exc).__name__}: {exc}")
-                    done += 1
-                    tmp = Path(outcome.output) if outcome.output else None
-                    if outcome.ok and tmp is not None:
-                        final_nb = t.cache / str(y) / f"{job.name}.ipynb"
-                        tmp.replace(final_nb)
-                        final_nb.with_suffix(".khoa").write_text(job.key)
-                        t.executed[y][job.name] = str(final_nb)
-                        t.result.executed.append((y, job.name))
-                        say(f"[{done:>3}/{total}] {t.name} {y} · {job.name}: chạy xong "
-                            f"({fmt.number(outcome.seconds, 1)} giây).")
-                    else:
-                        kept = ""
-                        if tmp is not None and tmp.exists():
-                            (t.failed_dir / str(y)).mkdir(parents=True, exist_ok=True)
-                            kept_path = t.failed_dir / str(y) / f"{job.name}.ipynb"
-                            tmp.replace(kept_path)
-                            kept = f" Notebook lỗi (có thông báo lỗi của papermill) lưu tại {kept_path}."
-                        where = f"ô thực thi số {outcome.cell}" if outcome.cell else "khi chạy"
-                        failed.setdefault((t.name, y), f"notebook {job.name}, {where}: {outcome.error}")
-                        say(f"[{done:>3}/{total}] ✗ {t.name} {y} · {job.name}: LỖI ở {where} — {outcome.error}.{kept}")
-                    t.waiting[y] -= 1
-                    if t.waiting[y] == 0:
-                        if (t.name, y) in failed:
-                            say(f"      {t.name} {y}: không xuất bản (lỗi ở {failed[(t.name, y)]}); "
-                                "bản đã xuất bản trước đó giữ nguyên.")
-                        else:
-                            submit_render(t, y)
+    while running:
+        finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+        for future in finished:
+            kind, t, y, job = running.pop(future)
+            if kind == "execute":
+                assert job is not None
+                try:
+                    outcome: Executed = future.result()
+                except Exception as exc:  # the worker process died
+                    outcome = Executed(y, job.name, "", 0.0, False, f"{type(exc).__name__}: {exc}")
+                done += 1
+                tmp = Path(outcome.output) if outcome.output else None
+                if outcome.ok and tmp is not None:
+                    final_nb = t.cache / str(y) / f"{job.name}.ipynb"
+                    tmp.replace(final_nb)
+                    final_nb.with_suffix(".khoa").write_text(job.key)
+                    t.executed[y][job.name] = str(final_nb)
+                    t.result.executed.append((y, job.name))
+                    say(f"[{done:>3}/{total}] {t.name} {y} · {job.name}: chạy xong "
+                        f"({fmt.number(outcome.seconds, 1)} giây).")
                 else:
-                    staging = t.staging / str(y)
-                    parts_left[(t.name, y)] -= 1
-                    try:
-                        future.result()
-                    except Exception as exc:
-                        failed.setdefault((t.name, y), f"xuất báo cáo: {type(exc).__name__}: {exc}")
-                        say(f"      ✗ {t.name} {y}: lỗi khi xuất báo cáo — {type(exc).__name__}: {exc}; bản cũ giữ nguyên.")
-                    if parts_left[(t.name, y)] > 0:
-                        continue
+                    kept = ""
+                    if tmp is not None and tmp.exists():
+                        (t.failed_dir / str(y)).mkdir(parents=True, exist_ok=True)
+                        kept_path = t.failed_dir / str(y) / f"{job.name}.ipynb"
+                        tmp.replace(kept_path)
+                        kept = f" Notebook lỗi (có thông báo lỗi của papermill) lưu tại {kept_path}."
+                    where = f"ô thực thi số {outcome.cell}" if outcome.cell else "khi chạy"
+                    failed.setdefault((t.name, y), f"notebook {job.name}, {where}: {outcome.error}")
+                    say(f"[{done:>3}/{total}] ✗ {t.name} {y} · {job.name}: LỖI ở {where} — {outcome.error}.{kept}")
+                t.waiting[y] -= 1
+                if t.waiting[y] == 0:
                     if (t.name, y) in failed:
-                        shutil.rmtree(staging, ignore_errors=True)
-                        continue
-                    inputs = sorted({p for j in t.plan[y] for p in j.inputs})
-                    write_manifest(staging, t.root, t.dataset, y, formats, inputs, sorted(t.executed[y]),
-                                   t.data_dir_arg, t.keys[y], commit)
-                    publish(staging, t.out / str(y))
-                    t.result.published.append(y)
-                    count = sum(1 for p in (t.out / str(y)).iterdir() if p.is_file())
-                    say(f"      {t.name} {y}: đã xuất bản {t.out / str(y)} ({count} tệp).")
+                        say(f"      {t.name} {y}: không xuất bản (lỗi ở {failed[(t.name, y)]}); "
+                            "bản đã xuất bản trước đó giữ nguyên.")
+                    else:
+                        submit_render(t, y)
+            else:
+                staging = t.staging / str(y)
+                parts_left[(t.name, y)] -= 1
+                try:
+                    future.result()
+                except Exception as exc:
+                    failed.setdefault((t.name, y), f"xuất báo cáo: {type(exc).__name__}: {exc}")
+                    say(f"      ✗ {t.name} {y}: lỗi khi xuất báo cáo — {type(exc).__name__}: {exc}; bản cũ giữ nguyên.")
+                if parts_left[(t.name, y)] > 0:
+                    continue
+                if (t.name, y) in failed:
+                    shutil.rmtree(staging, ignore_errors=True)
+                    continue
+                inputs = sorted({p for j in t.plan[y] for p in j.inputs})
+                write_manifest(staging, t.root, t.dataset, y, formats, inputs, sorted(t.executed[y]),
+                               t.data_dir_arg, t.keys[y], commit)
+                publish(staging, t.out / str(y))
+                t.result.published.append(y)
+                count = sum(1 for p in (t.out / str(y)).iterdir() if p.is_file())
+                say(f"      {t.name} {y}: đã xuất bản {t.out / str(y)} ({count} tệp).")
 
     from kttt.build.site import dataset_index
     from kttt.report import synthetic_notice
@@ -468,4 +499,3 @@ def build_many(data_dirs: Iterable[str | Path], years: Iterable[int] | None = No
     say(summary)
     if failed:
         print(summary, file=sys.stderr)
-    return results

@@ -160,3 +160,14 @@ def execute(year: int, notebook: str, output: str, parameters: dict[str, object]
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     return Executed(year, Path(notebook).stem, output, time.perf_counter() - start, True)
+
+
+def warm_up() -> None:
+    """Start this process's kernel ahead of its first notebook (best effort)."""
+    _quiet_environment()
+    try:
+        _stop_at_exit()
+        _WARM.ready()
+        _WARM.runs = 0  # the first notebook needs no reset
+    except Exception:  # noqa: BLE001 - the first notebook will try again and report
+        _WARM.stop()
