@@ -279,7 +279,7 @@ def write(results: dict, path: Path) -> None:
         f"| kttt, HTML + PDF + XLSX + CSV + manifest | {fmt_s(full_m)} | {', '.join(f'{x:.1f}' for x in cold['full'])} | **{full_m / naive_m:.2f}** |",
         "",
         "Goal ≤ 0.25 of the naive time. The like-for-like comparison is the HTML row; the full row also",
-        "renders the 28-page PDF (WeasyPrint, the slowest single step) and the workbook.",
+        "renders the 27-page PDF (WeasyPrint, the slowest single step) and the workbook. Profile and the before/after history of each speed-up: `docs/performance.md`.",
         "",
         "## 2. No-op rebuild (nothing changed)",
         "",
