@@ -337,15 +337,20 @@ def _distribution(values: pd.Series) -> dict[str, float]:
             "Trung vị": v.median(), "Tứ phân vị 3": v.quantile(0.75), "Lớn nhất": v.max(), "Bình quân": v.mean()}
 
 
-def htx_distributions(ctx: Context) -> ReportTable:
-    op = ctx.htx()[ctx.populations.operating_htx]
-    rows = []
-    for col, label in (("doanh_thu", "Doanh thu (triệu đồng)"), ("loi_nhuan", "Lợi nhuận (triệu đồng)"),
-                       ("thu_nhap_bq", "Thu nhập BQ người lao động (triệu đồng/người/năm)")):
-        rows.append({"Chỉ tiêu": label, **_distribution(op[col])})
-    frame = pd.DataFrame(rows)
+MONEY_FIELDS = (("doanh_thu", "Doanh thu (triệu đồng)"), ("loi_nhuan", "Lợi nhuận (triệu đồng)"),
+                ("thu_nhap_bq", "Thu nhập BQ người lao động (triệu đồng/người/năm)"))
+
+
+def _distributions(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Kind]]:
+    """Quartiles of revenue, profit and income over the rows that reported each."""
+    frame = pd.DataFrame([{"Chỉ tiêu": label, **_distribution(rows[col])} for col, label in MONEY_FIELDS])
     kinds: dict[str, Kind] = {c: "dec1" for c in frame.columns if c != "Chỉ tiêu"}
     kinds["Số đơn vị báo cáo"] = "int"
+    return frame, kinds
+
+
+def htx_distributions(ctx: Context) -> ReportTable:
+    frame, kinds = _distributions(ctx.htx()[ctx.populations.operating_htx])
     return ReportTable("htx_phan_bo", f"Phân bố doanh thu, lợi nhuận, thu nhập của HTX đang hoạt động năm {ctx.year}",
                        frame, kinds, note="Bình quân thu nhập ở đây là bình quân đơn giản giữa các HTX; chỉ tiêu "
                        "thu nhập bình quân lao động của báo cáo có trọng số theo số lao động.", notebook="02_hop_tac_xa")
@@ -405,13 +410,7 @@ def ended_tht(ctx: Context) -> ReportTable:
 
 
 def tht_distributions(ctx: Context) -> ReportTable:
-    ex = ctx.tht()[ctx.populations.existing_tht]
-    rows = [{"Chỉ tiêu": label, **_distribution(ex[col])}
-            for col, label in (("doanh_thu", "Doanh thu (triệu đồng)"), ("loi_nhuan", "Lợi nhuận (triệu đồng)"),
-                               ("thu_nhap_bq", "Thu nhập BQ người lao động (triệu đồng/người/năm)"))]
-    frame = pd.DataFrame(rows)
-    kinds: dict[str, Kind] = {c: "dec1" for c in frame.columns if c != "Chỉ tiêu"}
-    kinds["Số đơn vị báo cáo"] = "int"
+    frame, kinds = _distributions(ctx.tht()[ctx.populations.existing_tht])
     return ReportTable("tht_phan_bo", f"Phân bố doanh thu, lợi nhuận, thu nhập của THT năm {ctx.year}", frame, kinds,
                        notebook="03_to_hop_tac")
 
