@@ -44,6 +44,7 @@ STYLE = {
     "axes.spines.right": False,
     "axes.grid": True,
     "axes.grid.axis": "y",
+    "axes.axisbelow": True,
     "grid.color": "#dddddd",
     "grid.linewidth": 0.6,
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
