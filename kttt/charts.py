@@ -103,16 +103,12 @@ def _bar_labels(ax: plt.Axes, bars, decimals: int = 0, horizontal: bool = False)
     ax.bar_label(bars, labels=labels, padding=2, fontsize=8)
 
 
-def _province(ctx, code: str) -> float:  # noqa: ANN001
-    return ctx.province(code)
-
-
 def new_vs_target(ctx) -> Chart:  # noqa: ANN001
     """New HTX and THT of the year against the province's targets."""
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.2))
         for ax, (code, label) in zip(axes, (("htx_thanh_lap_moi", "HTX"), ("tht_thanh_lap_moi", "THT")), strict=True):
-            value = _province(ctx, code)
+            value = ctx.province(code)
             target = ctx.province(code, "chi_tieu")
             names = ["Thực hiện"] + (["Kế hoạch"] if not fmt.is_empty(target) else [])
             values = [0 if fmt.is_empty(value) else value] + ([target] if not fmt.is_empty(target) else [])

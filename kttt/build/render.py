@@ -9,7 +9,6 @@ SVG; fonts are the system's. Cell ids are renumbered so two runs render the same
 from __future__ import annotations
 
 import copy
-import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,7 +125,3 @@ def write_pdf(document_html: str, target: Path, base: Path) -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     HTML(string=document_html, base_url=str(base)).write_pdf(str(target))
-
-
-def escape(text: str) -> str:
-    return html.escape(text)
