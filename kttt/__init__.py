@@ -27,7 +27,7 @@ def __getattr__(name: str) -> Any:
 
         return compute_indicators
     if name == "build":
-        from kttt.build import build
+        from kttt.pipeline import build
 
         return build
     raise AttributeError(f"module 'kttt' has no attribute {name!r}")

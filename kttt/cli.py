@@ -73,9 +73,9 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kttt.build import build_many
+    from kttt.pipeline import build_many
 
-    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    formats = None if args.format is None else tuple(f.strip() for f in args.format.split(",") if f.strip())
     results = build_many(args.data_dir, years=args.year or None, all_years=args.all_years, out=args.out,
                          jobs=args.jobs, use_cache=not args.no_cache, formats=formats)
     return 0 if results and all(r.ok for r in results.values()) else 1
@@ -111,7 +111,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=None, help="thư mục đầu ra (mặc định: reports/)")
     b.add_argument("--jobs", type=int, default=None, help="số tiến trình song song (mặc định: số lõi)")
     b.add_argument("--no-cache", action="store_true", help="chạy lại mọi notebook")
-    b.add_argument("--format", default="html,pdf,xlsx", help="html,pdf,xlsx (CSV và manifest luôn có)")
+    from kttt.outputs import DEFAULT_FORMATS, OUTPUTS
+
+    always = [n for n, o in OUTPUTS.items() if o.always]
+    b.add_argument("--format", default=None,
+                   help=f"các định dạng, cách nhau bởi dấu phẩy: {','.join(OUTPUTS)} (mặc định "
+                        f"{','.join(DEFAULT_FORMATS)}; {', '.join(always)} và manifest luôn có)")
     b.set_defaults(func=cmd_build)
 
     s = sub.add_parser("sample", help="sinh lại bộ dữ liệu mô phỏng")

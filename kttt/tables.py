@@ -3,7 +3,7 @@
 Each table function takes a :class:`Context` (a loaded dataset, a year and its indicator
 table) and returns a :class:`ReportTable`: raw values (full precision) plus the display kind
 of each column. :meth:`ReportTable.to_html` formats through :mod:`kttt.fmt` and escapes every
-cell; :mod:`kttt.build.export` writes the same values to Excel with number formats.
+cell; :mod:`kttt.outputs.workbook` writes the same values to Excel with number formats.
 ``TABLES`` lists every table of every notebook, in order: the workbook has a sheet each.
 
 >>> ctx = Context.open(SAMPLE_DATASET, 2022)

@@ -16,11 +16,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kttt.build import build
-from kttt.build.plan import notebooks
 from kttt.config import NOTEBOOKS_DIR, SAMPLE_DATASET
 from kttt.indicators import compute_indicators, to_machine
 from kttt.load import load_dataset
+from kttt.pipeline import build
+from kttt.pipeline.plan import notebooks
 from tests.builders import HTX_HEADERS, HTX_ROWS, make_dataset, with_cell, write_xlsx
 
 pytestmark = pytest.mark.e2e

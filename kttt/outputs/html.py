@@ -1,4 +1,4 @@
-"""Executed notebooks → HTML pages (nbconvert, in-process) → one PDF (WeasyPrint).
+"""Executed notebooks → HTML pages (nbconvert, in-process, no CDN, no code).
 
 The published page has no code, no prompts, no injected-parameters cell and no request
 leaving it: the notebook body comes from nbconvert's ``basic`` template (no require.js,
@@ -34,7 +34,7 @@ class PageInfo:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
                               keep_trailing_newline=True)
 
@@ -103,25 +103,20 @@ def prefix_ids(body: str, prefix: str) -> str:
 
 def page(body: str, title: str, current: str, info: PageInfo) -> str:
     """A complete, offline HTML page for one notebook (or the year's index)."""
-    return _environment().get_template("page.html.j2").render(
+    return environment().get_template("page.html.j2").render(
         title=title, body=body, current=current, info=info, css=css("style.css"))
 
 
-def document(sections: list[tuple[str, str, str]], info: PageInfo, build_date: str) -> str:
-    """The printable document: cover, table of contents, one chapter per notebook.
+def render(source, target: Path) -> list[str]:  # noqa: ANN001 - a kttt.outputs.RenderSource
+    """The year's HTML pages (one per notebook) and its index page."""
+    from kttt.outputs import MANIFEST, expected_files
+    from kttt.outputs.site import year_index
 
-    ``sections`` holds (anchor, title, body html).
-    """
-    return _environment().get_template("document.html.j2").render(
-        sections=sections, info=info, css=css("print.css"), build_date=build_date)
-
-
-def write_pdf(document_html: str, target: Path, base: Path) -> None:
-    """Render the printable document with WeasyPrint (A4, running header, page numbers)."""
-    import logging
-
-    from weasyprint import HTML
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    HTML(string=document_html, base_url=str(base)).write_pdf(str(target))
+    info = source.info
+    written = []
+    for (file, title), name in zip(info.pages, source.notebooks, strict=True):
+        (target / file).write_text(page(source.bodies[name], title, file, info), encoding="utf-8")
+        written.append(file)
+    files = expected_files(source.year, source.formats, source.notebooks) | {MANIFEST}
+    (target / "index.html").write_text(year_index(info, files, source.formats), encoding="utf-8")
+    return [*written, "index.html"]

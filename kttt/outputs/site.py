@@ -6,27 +6,20 @@ import html
 import json
 from pathlib import Path
 
-from kttt.build.render import PageInfo, css, page
-
-DOWNLOADS = (
-    ("bao_cao_kttt_{year}.pdf", "Báo cáo PDF (khổ A4, để in)"),
-    ("bang_bieu_{year}.xlsx", "Bảng biểu Excel (mọi bảng của báo cáo)"),
-    ("chi_so_{year}.csv", "Bảng chỉ tiêu CSV (định dạng máy đọc)"),
-    ("manifest.json", "Nguồn gốc: mã băm đầu vào, phiên bản, tham số"),
-)
+from kttt.outputs import MANIFEST, downloads
+from kttt.outputs.html import PageInfo, css, page
 
 
-def year_index(info: PageInfo, files: set[str]) -> str:
-    """The year's index page: its pages, its downloads."""
+def year_index(info: PageInfo, files: set[str], formats: tuple[str, ...]) -> str:
+    """The year's index page: its pages, its downloads (the outputs registry's labels)."""
     pages = "".join(f'<li><a href="{html.escape(f)}">{html.escape(t)}</a></li>' for f, t in info.pages)
-    downloads = "".join(
-        f'<li><a href="{html.escape(name.format(year=info.year))}">{html.escape(label)}</a> '
-        f"({html.escape(name.format(year=info.year))})</li>"
-        for name, label in DOWNLOADS if name.format(year=info.year) in files)
+    items = [*downloads(info.year, formats), (MANIFEST, "Nguồn gốc: mã băm đầu vào, phiên bản, tham số")]
+    links = "".join(f'<li><a href="{html.escape(name)}">{html.escape(label)}</a> ({html.escape(name)})</li>'
+                    for name, label in items if name in files)
     body = (f"<h1>Báo cáo kinh tế tập thể năm {info.year}</h1>"
             f"<p>{html.escape(info.dataset_title)} — số liệu tại 31/12/{info.year}.</p>"
             f'<h2>Các phần của báo cáo</h2><ul class="cac-trang">{pages}</ul>'
-            f'<h2>Tải về</h2><ul class="tai-ve">{downloads}</ul>')
+            f'<h2>Tải về</h2><ul class="tai-ve">{links}</ul>')
     return page(body, f"Mục lục năm {info.year}", "index.html", info)
 
 

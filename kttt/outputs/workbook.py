@@ -1,4 +1,4 @@
-"""The year's workbook (every report table, a sheet each) and the indicator CSV."""
+"""The year's workbook: every report table, a sheet each."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from kttt.indicators import to_machine
 from kttt.tables import NOTEBOOK_TITLES, TABLES, Context, ReportTable
 
 NUMBER_FORMATS = {"int": "#,##0", "dec1": "#,##0.0", "money": "#,##0.0", "pct": '#,##0.0"%"', "date": "dd/mm/yyyy"}
@@ -98,6 +97,10 @@ def write_workbook(path: Path, ctx: Context, tables: list[ReportTable], build_da
     wb.close()
 
 
-def write_indicator_csv(path: Path, table: pd.DataFrame) -> None:
-    """The indicator table in machine format (the same as ``kttt indicators``)."""
-    path.write_text(to_machine(table).to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+def render(source, target: Path) -> list[str]:  # noqa: ANN001 - a kttt.outputs.RenderSource
+    """``bang_bieu_<year>.xlsx``: every table of the year, a sheet each."""
+    from kttt.outputs import OUTPUTS
+
+    path = target / OUTPUTS["xlsx"].file_name(source.year)
+    write_workbook(path, source.ctx, all_tables(source.ctx), source.build_date, source.notice)
+    return [path.name]

@@ -2,7 +2,7 @@
 
 For every year asked for: the dataset is validated first (a dataset with errors builds
 nothing and touches nothing); each notebook runs in a worker process unless its cache key
-is unchanged (:mod:`kttt.build.plan`); once all of a year's notebooks have run, its outputs
+is unchanged (:mod:`kttt.pipeline.plan`); once all of a year's notebooks have run, its outputs
 are rendered aside — HTML pages and ``index.html``, ``bao_cao_kttt_<year>.pdf``,
 ``bang_bieu_<year>.xlsx``, ``chi_so_<year>.csv``, ``manifest.json`` — and moved into
 ``OUT/<dataset>/<year>/`` in one step. A failing notebook leaves the previous publication
@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kttt import __version__, fmt
-from kttt.build.execute import Executed, execute
-from kttt.build.plan import Job, make_job, notebooks, package_versions, sha256_file, source_digest
 from kttt.config import (
     REPO_ROOT,
     REPORTS_DIR,
@@ -36,9 +34,17 @@ from kttt.config import (
     year_dirs,
     years_needed,
 )
+from kttt.outputs import OUTPUTS, choose
+from kttt.pipeline.execute import Executed, execute
+from kttt.pipeline.plan import (
+    Job,
+    make_job,
+    notebooks,
+    package_versions,
+    sha256_file,
+    source_digest,
+)
 from kttt.problems import SEVERITY_LABELS
-
-FORMATS = ("html", "pdf", "xlsx")
 
 
 @dataclass
@@ -72,75 +78,14 @@ def _say(log: Callable[[str], None] | None) -> Callable[[str], None]:
 
 # ----------------------------------------------------------------------------- rendering (worker)
 
-def expected_files(year: int, formats: tuple[str, ...], books: Iterable[str]) -> set[str]:
-    """The files a year's publication holds for these formats (manifest.json aside)."""
-    files = {f"chi_so_{year}.csv"}
-    if "html" in formats:
-        files |= {f"{name}.html" for name in books} | {"index.html"}
-    if "pdf" in formats:
-        files.add(f"bao_cao_kttt_{year}.pdf")
-    if "xlsx" in formats:
-        files.add(f"bang_bieu_{year}.xlsx")
-    return files
-
-
 def render_year(root: str, out_dir: str, year: int, executed: dict[str, str], formats: tuple[str, ...],
-                part: str, commit: str) -> list[str]:
-    """Render one part of a year's outputs into ``out_dir`` (a staging folder): ``pdf`` (the
-    printable document) or ``pages`` (HTML pages, index, workbook, indicator CSV). The two parts
-    run in parallel workers. Returns the files written."""
-    import nbformat
+                names: tuple[str, ...], commit: str) -> list[str]:
+    """Render some of a year's formats into ``out_dir`` (a staging folder), in a worker.
+    Returns the files written."""
+    from kttt.outputs import RenderSource, render
 
-    from kttt.build.export import all_tables, write_indicator_csv, write_workbook
-    from kttt.build.render import (
-        PageInfo,
-        document,
-        notebook_body,
-        notebook_title,
-        page,
-        prefix_ids,
-        write_pdf,
-    )
-    from kttt.build.site import year_index
-    from kttt.report import synthetic_notice
-    from kttt.tables import NOTEBOOK_TITLES, Context
-
-    target = Path(out_dir)
-    target.mkdir(parents=True, exist_ok=True)
-    ctx = Context.open(root, year, history=True)
-    meta = ctx.dataset.meta
-    notice = synthetic_notice(ctx)
-    build_date = dt.date(year, 12, 31)
-    books = {name: nbformat.read(path, as_version=4) for name, path in sorted(executed.items())}
-    pages = tuple((f"{name}.html", notebook_title(nb, NOTEBOOK_TITLES.get(name, name))) for name, nb in books.items())
-    short = commit[:12] if commit else "không rõ"
-    footer = (f"Dựng bằng kttt {__version__} (commit {short}) từ bộ dữ liệu «{Path(root).name}» — {meta.ten}; "
-              f"số liệu tại {fmt.date(build_date)}. Nguồn gốc từng tệp đầu vào (SHA-256), phiên bản các gói "
-              "và tham số: manifest.json." + (" " + notice if notice else ""))
-    info = PageInfo(meta.ten, year, notice, footer, pages)
-    written: list[str] = []
-    bodies = {name: notebook_body(nb) for name, nb in books.items()}
-    if part == "pdf":
-        sections = [(f"chuong-{name}", title, prefix_ids(bodies[name], name)) for (file, title), name in
-                    zip(pages, books, strict=True)]
-        pdf = target / f"bao_cao_kttt_{year}.pdf"
-        write_pdf(document(sections, info, build_date.isoformat()), pdf, target)
-        return [pdf.name]
-    if "html" in formats:
-        for (file, title), name in zip(pages, books, strict=True):
-            (target / file).write_text(page(bodies[name], title, file, info), encoding="utf-8")
-            written.append(file)
-        files = expected_files(year, formats, books) | {"manifest.json"}
-        (target / "index.html").write_text(year_index(info, files), encoding="utf-8")
-        written.append("index.html")
-    if "xlsx" in formats:
-        xlsx = target / f"bang_bieu_{year}.xlsx"
-        write_workbook(xlsx, ctx, all_tables(ctx), build_date, notice)
-        written.append(xlsx.name)
-    csv_path = target / f"chi_so_{year}.csv"
-    write_indicator_csv(csv_path, ctx.table)
-    written.append(csv_path.name)
-    return written
+    source = RenderSource(Path(root), year, executed, formats, commit)
+    return render(names, source, Path(out_dir))
 
 
 def write_manifest(folder: Path, root: Path, dataset, year: int, formats: tuple[str, ...],  # noqa: ANN001
@@ -274,7 +219,7 @@ def _prepare(data_dir: str | Path, years: Iterable[int] | None, all_years: bool,
 
 def build(data_dir: str | Path, years: Iterable[int] | None = None, all_years: bool = False,
           out: str | Path | None = None, jobs: int | None = None, use_cache: bool = True,
-          formats: Iterable[str] = FORMATS, log: Callable[[str], None] | None = None,
+          formats: Iterable[str] | None = None, log: Callable[[str], None] | None = None,
           notebook_dir: Path | None = None) -> BuildResult:
     """Build the report collection of one dataset (see the module doc).
 
@@ -286,16 +231,15 @@ def build(data_dir: str | Path, years: Iterable[int] | None = None, all_years: b
 
 def build_many(data_dirs: Iterable[str | Path], years: Iterable[int] | None = None, all_years: bool = False,
                out: str | Path | None = None, jobs: int | None = None, use_cache: bool = True,
-               formats: Iterable[str] = FORMATS, log: Callable[[str], None] | None = None,
+               formats: Iterable[str] | None = None, log: Callable[[str], None] | None = None,
                notebook_dir: Path | None = None) -> dict[str, BuildResult]:
     """Build several datasets (provinces) with one pool of warm workers: one province's
     rendering overlaps the next one's notebooks. Returns a result per dataset name."""
     say = _say(log)
-    asked = tuple(formats)
-    formats = tuple(f for f in FORMATS if f in set(asked))
-    unknown = set(asked) - set(FORMATS)
-    if unknown:
-        say(f"Lỗi: định dạng không hỗ trợ: {', '.join(sorted(unknown))} (chỉ có html, pdf, xlsx).")
+    try:
+        formats = choose(formats)
+    except ValueError as exc:
+        say(f"Lỗi: {exc}.")
         return {}
     out_root = Path(out).resolve() if out else REPORTS_DIR
     books = notebooks(notebook_dir) if notebook_dir else notebooks()
@@ -357,7 +301,7 @@ def build_many(data_dirs: Iterable[str | Path], years: Iterable[int] | None = No
 
 def warm_worker() -> None:
     """Pool initializer: start this worker's kernel now, not at its first notebook."""
-    from kttt.build.execute import warm_up
+    from kttt.pipeline.execute import warm_up
 
     warm_up()
 
@@ -404,12 +348,13 @@ def _run(targets: list[_Target], pool: ProcessPoolExecutor, workers: int, books:
         staging = t.staging / str(y)
         if staging.exists():
             shutil.rmtree(staging)
-        parts = ["pages"] + (["pdf"] if "pdf" in formats else [])
+        together = tuple(f for f in formats if not OUTPUTS[f].own_task)
+        parts = [together] * bool(together) + [(f,) for f in formats if OUTPUTS[f].own_task]
         parts_left[(t.name, y)] = len(parts)
         for part in parts:
             future = pool.submit(render_year, str(t.root), str(staging), y, t.executed[y], formats, part, commit)
             running[future] = ("render", t, y, None)
-        say(f"      {t.name} {y}: đang xuất {', '.join(f.upper() for f in formats) or 'CSV'} …")
+        say(f"      {t.name} {y}: đang xuất {', '.join(f.upper() for f in formats)} …")
 
     for t, y, j in todo:
         output = t.cache / str(y) / f"{j.name}.tmp.ipynb"
@@ -477,7 +422,7 @@ def _run(targets: list[_Target], pool: ProcessPoolExecutor, workers: int, books:
                 count = sum(1 for p in (t.out / str(y)).iterdir() if p.is_file())
                 say(f"      {t.name} {y}: đã xuất bản {t.out / str(y)} ({count} tệp).")
 
-    from kttt.build.site import dataset_index
+    from kttt.outputs.site import dataset_index
     from kttt.report import synthetic_notice
     from kttt.tables import Context
 
