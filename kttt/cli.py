@@ -11,40 +11,65 @@ import argparse
 import sys
 from pathlib import Path
 
+from kttt.config import resolve_data_dir
 from kttt.problems import SEVERITY_LABELS
 
+NOTICES_PER_KIND = 5  # notes of one kind shown per file (the rest are counted)
 
-def _print_problems(problems: list, out=None) -> None:  # noqa: ANN001
+
+def print_problems(problems: list, out=None) -> None:  # noqa: ANN001
+    """Every problem by file: errors and warnings all, notes of one kind (a converted former
+    unit, say) up to :data:`NOTICES_PER_KIND` and then counted."""
     out = out or sys.stdout
     by_file: dict[str, list] = {}
     for p in problems:
         by_file.setdefault(p.file, []).append(p)
     for file, items in by_file.items():
-        errors = sum(1 for p in items if p.is_error)
-        print(f"\n{file}: {errors} lỗi, {len(items) - errors} cảnh báo", file=out)
+        counts = {s: sum(1 for p in items if p.severity == s) for s in SEVERITY_LABELS}
+        summary = ", ".join(f"{n} {SEVERITY_LABELS[s].lower()}" for s, n in counts.items() if n or s == "loi")
+        print(f"\n{file}: {summary}", file=out)
+        shown: dict[str, int] = {}
         for p in items:
+            if p.severity == "thong_bao":
+                shown[p.code] = shown.get(p.code, 0) + 1
+                if shown[p.code] > NOTICES_PER_KIND:
+                    continue
             print(f"  [{SEVERITY_LABELS[p.severity]}] {p.message()}", file=out)
             print(f"  {p.message_en()}", file=out)
+        for code, n in shown.items():
+            if n > NOTICES_PER_KIND:
+                print(f"  … và {n - NOTICES_PER_KIND} thông báo cùng loại ({code}) khác trong tệp này.", file=out)
+
+
+def file_line(f) -> str:  # noqa: ANN001 - a FileReport
+    """One file's row accounting: ``✓ 2022/htx.xlsx (trang «HTX 2022»): đọc 669 = nhận 669 + loại 0``."""
+    mark = "✓" if f.ok else "✗"
+    where = f" (trang «{f.sheet}»)" if f.sheet else ""
+    failed = " — không đọc được tệp" if f.failed else ""
+    return f"  {mark} {f.file}{where}: đọc {f.rows_read} = nhận {f.rows_accepted} + loại {f.rows_rejected}{failed}"
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from kttt.load import load_dataset
 
     years = [args.year] if args.year else None
-    ds = load_dataset(args.data_dir, years=years)
+    ds = load_dataset(resolve_data_dir(args.data_dir), years=years)
     print(f"Bộ dữ liệu: {ds.name} — {ds.meta.ten}" + (" (DỮ LIỆU MÔ PHỎNG)" if ds.meta.mo_phong else ""))
+    for y in ds.years:
+        info = ds.info(y)
+        if info.is_estimate or info.data_date.month != 12 or info.data_date.day != 31:
+            print(f"  Năm {y}: {info.label}")
     print("Số dòng theo tệp (đọc = nhận + loại):")
     for f in ds.files:
-        mark = "✓" if f.rows_rejected == 0 else "✗"
-        print(f"  {mark} {f.file}: đọc {f.rows_read} = nhận {f.rows_accepted} + loại {f.rows_rejected}")
+        print(file_line(f))
         for note in f.notices:
             print(f"      ghi chú: {note}")
-    _print_problems(ds.problems)
+    print_problems(ds.problems)
     errors = len(ds.errors)
     if errors:
         print(f"\nKhông hợp lệ: {errors} lỗi. / Invalid: {errors} error(s).")
         return 1
-    warnings = len(ds.problems)
+    warnings = sum(1 for p in ds.problems if p.severity == "canh_bao")
     print(f"\nHợp lệ{f' ({warnings} cảnh báo)' if warnings else ''}. / Valid.")
     return 0
 
@@ -52,16 +77,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_indicators(args: argparse.Namespace) -> int:
     import json
 
+    from kttt.config import years_needed
     from kttt.indicators import compute_indicators, to_machine, to_records
     from kttt.load import load_dataset
 
-    ds = load_dataset(args.data_dir, years=[args.year - 1, args.year] if args.year else None)
+    root = resolve_data_dir(args.data_dir)
+    ds = load_dataset(root, years=years_needed(root, args.year))
     if args.year not in ds.years:
         print(f"Lỗi: bộ dữ liệu không có năm {args.year}. / No year {args.year} in the dataset.",
               file=sys.stderr)
         return 1
     if not ds.ok:
-        _print_problems(ds.problems, out=sys.stderr)
+        print_problems(ds.problems, out=sys.stderr)
         print(f"\nKhông hợp lệ: {len(ds.errors)} lỗi. / Invalid.", file=sys.stderr)
         return 1
     table = compute_indicators(ds, args.year)
@@ -137,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng. / Interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `kttt … | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

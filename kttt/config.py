@@ -62,8 +62,30 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
     return (REPO_ROOT / path).resolve()
 
 
-REGISTER_NAMES = ("htx", "tht")
-REGISTER_SUFFIXES = (".xlsx", ".csv", ".xls", ".xlsm", ".ods")
+def register_parts(year_dir: Path) -> tuple[dict[str, list[Path]], list[Path]]:
+    """The register files of a year folder by register (every ``htx*`` / ``tht*`` spreadsheet
+    is a part: ``htx.xlsx``, ``htx_lao_cai_cu.xlsx``), and the spreadsheets whose name matches
+    no register. Office lock files (``~$…``, ``.~lock…``) and hidden files are ignored.
+
+    >>> parts, strays = register_parts(SAMPLE_DATASET / "2021")
+    >>> [p.name for p in parts["htx"]], strays
+    (['htx.csv'], [])
+    """
+    from kttt.contract import REGISTERS, SPREADSHEET_SUFFIXES, register_of_file
+
+    parts: dict[str, list[Path]] = {name: [] for name in REGISTERS}
+    strays: list[Path] = []
+    if not year_dir.is_dir():
+        return parts, strays
+    for p in sorted(year_dir.iterdir()):
+        if not p.is_file() or p.name.startswith(("~$", ".")) or p.suffix.lower() not in SPREADSHEET_SUFFIXES:
+            continue
+        register = register_of_file(p.name)
+        if register is None:
+            strays.append(p)
+        else:
+            parts[register].append(p)
+    return parts, strays
 
 
 def register_files(year_dir: Path) -> dict[str, list[Path]]:
@@ -72,12 +94,7 @@ def register_files(year_dir: Path) -> dict[str, list[Path]]:
     >>> [p.name for p in register_files(SAMPLE_DATASET / "2021")["htx"]]
     ['htx.csv']
     """
-    found: dict[str, list[Path]] = {name: [] for name in REGISTER_NAMES}
-    for p in sorted(year_dir.iterdir()):
-        stem, suffix = p.stem.lower(), p.suffix.lower()
-        if stem in found and suffix in REGISTER_SUFFIXES and not p.name.startswith("~$"):
-            found[stem].append(p)
-    return found
+    return register_parts(year_dir)[0]
 
 
 def years_needed(data_dir: str | Path, year: int, history: bool = False) -> list[int]:

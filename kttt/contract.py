@@ -1,4 +1,5 @@
-"""The data contract (v1) as data: registers, columns, display headers, enum labels, units.
+"""The data contract (v2) as data: registers, columns, display headers, enum labels, units,
+the crosswalk of administrative units, year files and bounds.
 
 Everything the loader accepts is declared here, so the loader, the data dictionary and the
 sample generator read the same lists. Keys are Vietnamese without diacritics; each key also
@@ -16,6 +17,7 @@ parentheses are all ignored).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -51,6 +53,18 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+def fold(text: str) -> str:
+    """Fold a name for exact matching: lower case, separators as single spaces, diacritics
+    kept (``Sa Pa`` and ``Sa Pả`` are two wards).
+
+    >>> fold("  Phường  SA PẢ "), fold("TP. Yên Bái") == fold("TP Yên Bái")
+    ('phường sa pả', True)
+    """
+    folded = unicodedata.normalize("NFC", str(text)).lower()
+    folded = _SEPARATORS.sub(" ", folded)
+    return _SPACES.sub(" ", folded).strip()
+
+
 def split_header(header: str) -> tuple[str, str | None]:
     """Split a display header into its name and trailing unit in parentheses.
 
@@ -78,6 +92,8 @@ class Column:
     minimum: float | None = None
     money: bool = False  # in triệu đồng; headers in (đồng)/(tỷ đồng) are converted
     meaning: str = ""
+    level: str | None = None  # for type "unit": the administrative level (huyen, xa)
+    maximum: float | None = None  # a sane bound: larger values are errors (typos, overflow)
 
     @property
     def display(self) -> str:
@@ -192,15 +208,40 @@ def _col(key: str, headers: tuple[str, ...], type_: ColumnType, **kw: object) ->
     return Column(key, headers, type_, **kw)  # type: ignore[arg-type]
 
 
+# Sane bounds (documented in data/README.md): a value above them is a typo or an overflow.
+MAX_PEOPLE = 1_000_000  # members or workers of one cooperative
+MAX_MONEY = 100_000_000  # triệu đồng (100.000 tỷ đồng) for one cooperative's money figures
+MAX_INCOME = 10_000  # triệu đồng/người/năm
+MAX_SMALL = 10_000  # managers, OCOP products
+EARLIEST_DATE = dt.date(1900, 1, 1)  # dates before this are errors
+LATEST_YEAR_AHEAD = 1  # dates more than this many years after the register's year are errors
+
 _MONEY_TAIL = (
-    _col("doanh_thu", ("Doanh thu",), "number", minimum=0, money=True,
+    _col("doanh_thu", ("Doanh thu",), "number", minimum=0, maximum=MAX_MONEY, money=True,
          meaning="doanh thu trong năm; để trống = chưa báo cáo (không phải 0)"),
-    _col("loi_nhuan", ("Lợi nhuận",), "number", money=True,
+    _col("loi_nhuan", ("Lợi nhuận",), "number", minimum=-MAX_MONEY, maximum=MAX_MONEY, money=True,
          meaning="lợi nhuận trong năm, có thể âm; để trống = chưa báo cáo"),
     _col("thu_nhap_bq", ("Thu nhập bình quân người lao động", "Thu nhập bình quân",
-                         "Thu nhập bình quân lao động"), "number", minimum=0, money=True,
-         meaning="thu nhập bình quân một người lao động (triệu đồng/người/năm)"),
+                         "Thu nhập bình quân lao động"), "number", minimum=0, maximum=MAX_INCOME,
+         money=True, meaning="thu nhập bình quân một người lao động (triệu đồng/người/năm)"),
 )
+
+_DISTRICT_HEADERS = ("Huyện/Thị xã/Thành phố", "Địa bàn", "Huyện", "Đơn vị hành chính", "Huyện cũ",
+                     "Huyện/Thị xã/Thành phố cũ", "Đơn vị cấp huyện")
+_COMMUNE_HEADERS = ("Xã/Phường/Đặc khu", "Xã/Phường/Thị trấn", "Xã", "Xã/Phường", "Xã, phường, thị trấn",
+                    "Xã, phường, đặc khu", "Đơn vị cấp xã", "Xã/Phường/Thị trấn/Đặc khu")
+
+
+def _district() -> Column:
+    return _col("don_vi", _DISTRICT_HEADERS, "unit", level="huyen",
+                meaning="đơn vị cấp huyện (mã hoặc tên): bắt buộc với số liệu trước 01/07/2025, "
+                        "để trống hoặc bỏ cột từ 01/07/2025")
+
+
+def _commune() -> Column:
+    return _col("xa", _COMMUNE_HEADERS, "unit", level="xa",
+                meaning="xã/phường/đặc khu nơi đặt trụ sở (mã hoặc tên): bắt buộc với số liệu từ "
+                        "01/07/2025, không bắt buộc trước đó")
 
 HTX = Register(
     name="htx",
@@ -215,8 +256,8 @@ HTX = Register(
         _col("ten_htx", ("Tên HTX", "Tên hợp tác xã"), "text", required=True, meaning="tên HTX"),
         _col("loai_hinh", ("Loại hình", "Loại hình tổ chức"), "enum", enum="loai_hinh",
              meaning="htx, qtdnd hoặc lhhtx; để trống = htx"),
-        _col("don_vi", ("Huyện/Thị xã/Thành phố", "Địa bàn", "Huyện", "Đơn vị hành chính"),
-             "unit", required=True, meaning="đơn vị hành chính: mã hoặc tên"),
+        _district(),
+        _commune(),
         _col("linh_vuc", ("Lĩnh vực", "Lĩnh vực hoạt động", "Ngành nghề"), "enum", required=True,
              enum="linh_vuc", meaning="lĩnh vực hoạt động chính"),
         _col("ngay_thanh_lap", ("Ngày thành lập", "Ngày đăng ký", "Ngày đăng ký thành lập"), "date",
@@ -225,22 +266,23 @@ HTX = Register(
         _col("trang_thai", ("Tình trạng", "Trạng thái", "Tình trạng hoạt động"), "enum",
              required=True, enum="trang_thai_htx", meaning="tình trạng tại 31/12 của năm"),
         _col("so_thanh_vien", ("Số thành viên",), "int", required=True, minimum=0,
-             meaning="số thành viên"),
+             maximum=MAX_PEOPLE, meaning="số thành viên"),
         _col("so_lao_dong", ("Số lao động thường xuyên", "Số lao động"), "int", required=True,
-             minimum=0, meaning="số lao động thường xuyên"),
-        _col("von_dieu_le", ("Vốn điều lệ",), "number", minimum=0, money=True,
+             minimum=0, maximum=MAX_PEOPLE, meaning="số lao động thường xuyên"),
+        _col("von_dieu_le", ("Vốn điều lệ",), "number", minimum=0, maximum=MAX_MONEY, money=True,
              meaning="vốn điều lệ (triệu đồng)"),
         *_MONEY_TAIL,
         _col("xep_loai", ("Xếp loại", "Xếp loại HTX", "Phân loại"), "enum", enum="xep_loai",
              meaning="xếp loại trong năm; khong_xep_loai = chưa đủ 12 tháng hoặc ngừng > 3 tháng"),
         _col("dung_luat", ("Tổ chức, hoạt động theo Luật HTX", "Hoạt động theo Luật HTX",
                            "Đúng Luật HTX"), "bool", meaning="tổ chức, hoạt động theo Luật HTX"),
-        _col("so_can_bo_quan_ly", ("Số cán bộ quản lý",), "int", minimum=0,
+        _col("so_can_bo_quan_ly", ("Số cán bộ quản lý",), "int", minimum=0, maximum=MAX_SMALL,
              meaning="số cán bộ quản lý"),
         _col("so_can_bo_tap_huan", ("Số cán bộ quản lý được tập huấn", "Số cán bộ được tập huấn"),
-             "int", minimum=0, meaning="số cán bộ quản lý được tập huấn (≤ số cán bộ quản lý)"),
+             "int", minimum=0, maximum=MAX_SMALL,
+             meaning="số cán bộ quản lý được tập huấn (≤ số cán bộ quản lý)"),
         _col("so_san_pham_ocop", ("Số sản phẩm OCOP", "Sản phẩm OCOP"), "int", minimum=0,
-             meaning="số sản phẩm OCOP"),
+             maximum=MAX_SMALL, meaning="số sản phẩm OCOP"),
     ),
 )
 
@@ -255,8 +297,8 @@ THT = Register(
         _col("ma_tht", ("Mã THT", "Mã tổ hợp tác"), "text", required=True,
              meaning="mã THT, duy nhất trong tệp"),
         _col("ten_tht", ("Tên THT", "Tên tổ hợp tác"), "text", required=True, meaning="tên THT"),
-        _col("don_vi", ("Huyện/Thị xã/Thành phố", "Địa bàn", "Huyện", "Đơn vị hành chính"),
-             "unit", required=True, meaning="đơn vị hành chính: mã hoặc tên"),
+        _district(),
+        _commune(),
         _col("linh_vuc", ("Lĩnh vực", "Lĩnh vực hoạt động", "Ngành nghề"), "enum", required=True,
              enum="linh_vuc", meaning="lĩnh vực hoạt động chính"),
         _col("ngay_thanh_lap", ("Ngày thành lập", "Ngày đăng ký", "Ngày chứng thực"), "date",
@@ -265,16 +307,38 @@ THT = Register(
         _col("trang_thai", ("Tình trạng", "Trạng thái", "Tình trạng hoạt động"), "enum",
              required=True, enum="trang_thai_tht", meaning="tình trạng tại 31/12 của năm"),
         _col("so_thanh_vien", ("Số thành viên",), "int", required=True, minimum=0,
-             meaning="số thành viên"),
+             maximum=MAX_PEOPLE, meaning="số thành viên"),
         _col("so_lao_dong", ("Số lao động", "Số lao động thường xuyên"), "int", required=True,
-             minimum=0, meaning="số lao động"),
+             minimum=0, maximum=MAX_PEOPLE, meaning="số lao động"),
         *_MONEY_TAIL,
     ),
 )
 
 REGISTERS: dict[str, Register] = {"htx": HTX, "tht": THT}
 
-UNIT_COLUMNS = ("ma", "ten", "cap", "ten_khac", "hieu_luc_tu", "hieu_luc_den")
+# ---------------------------------------------------------------------------- files of a dataset
+
+META_FILE = "dataset.yaml"
+UNITS_FILE = "don_vi_hanh_chinh.csv"
+CROSSWALK_FILE = "chuyen_doi_dvhc.csv"
+TARGETS_FILE = "chi_tieu.csv"
+PUBLISHED_FILE = "so_lieu_cong_bo.csv"
+YEAR_FILE = "nam.yaml"
+SHARED_FILES = (META_FILE, UNITS_FILE, CROSSWALK_FILE, TARGETS_FILE, PUBLISHED_FILE)
+REGISTER_SUFFIXES = (".xlsx", ".csv")  # what a register may be saved as
+SPREADSHEET_SUFFIXES = (".xlsx", ".csv", ".xls", ".xlsm", ".ods")  # what an analyst may drop in
+COLLECTION_FILE = "tap_du_lieu.yaml"
+
+# ---------------------------------------------------------------------------- units and years
+
+UNIT_COLUMNS = ("ma", "ten", "cap", "ma_cha", "ten_khac", "hieu_luc_tu", "hieu_luc_den")
+UNIT_LEVELS: dict[str, str] = {"tinh": "tỉnh (cũ)", "huyen": "cấp huyện", "xa": "cấp xã"}
+# The district level ended and communes became the level below the province on this date
+# (Nghị quyết 202/2025/QH15, Luật Tổ chức chính quyền địa phương 2025).
+COMMUNES_ONLY_FROM = dt.date(2025, 7, 1)
+CROSSWALK_COLUMNS = ("ma_cu", "ma_moi", "ngay_hieu_luc", "ty_le", "ghi_chu")
+SHARE_TOLERANCE = 0.001
+YEAR_STATUSES: dict[str, str] = {"chinh_thuc": "chính thức", "uoc": "ước thực hiện"}
 TARGET_COLUMNS = ("nam", "ma_chi_tieu", "gia_tri", "so_sanh", "nguon")
 PUBLISHED_COLUMNS = ("nam", "ma_chi_tieu", "gia_tri", "trang_thai_so_lieu", "ngay_cong_bo", "nguon")
 PUBLISHED_STATUSES: dict[str, str] = {
@@ -342,3 +406,45 @@ def money_factor(unit: str | None) -> tuple[float, str] | None:
     if per_month:
         return factor * 12, label + "/tháng"
     return factor, label
+
+
+# ---------------------------------------------------------------------------- register files and sheets
+
+REGISTER_WORDS: dict[str, tuple[str, ...]] = {
+    "htx": ("htx", "hop tac xa", "qtdnd", "hợp tác xã"),
+    "tht": ("tht", "to hop tac", "tổ hợp tác"),
+}
+
+
+def register_of_file(file_name: str) -> str | None:
+    """The register a file in a year folder is a part of: its name starts with ``htx`` or
+    ``tht`` (case, spaces and diacritics ignored), e.g. ``htx.xlsx``, ``htx_lao_cai_cu.xlsx``,
+    ``HTX_2024.xlsx``. None for any other name.
+
+    >>> register_of_file("htx_yen_bai_cu.xlsx"), register_of_file("THT 2024.csv"), register_of_file("so_htx.xlsx")
+    ('htx', 'tht', None)
+    """
+    stem = normalize(file_name.rsplit(".", 1)[0]).replace(" ", "")
+    for name in REGISTERS:
+        if stem.startswith(name):
+            return name
+    return None
+
+
+def sheet_names_register(sheet: str, register: str, year: int) -> bool:
+    """Whether a sheet's name names the register and the year (``HTX 2024``, ``Sổ THT năm 2024``).
+
+    >>> sheet_names_register("Sổ HTX năm 2024", "htx", 2024), sheet_names_register("HTX 2023", "htx", 2024)
+    (True, False)
+    >>> sheet_names_register("Tổ hợp tác 2024", "htx", 2024), sheet_names_register("Tổ hợp tác 2024", "tht", 2024)
+    (False, True)
+    """
+    name = normalize(sheet)
+    if str(year) not in re.findall(r"\d{4}", name):
+        return False
+    tokens = f" {name} "
+
+    def names(reg: str) -> bool:
+        return any(f" {normalize(w)} " in tokens for w in REGISTER_WORDS[reg])
+
+    return names(register) and not any(names(other) for other in REGISTER_WORDS if other != register)

@@ -178,3 +178,20 @@ def short(code: str, x: float | None) -> str:
     if meta.unit == "%":
         return percent(x)
     return number(x, 0 if meta.kind in ("count", "sum") else 1)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: object) -> object:
+    """A text cell made safe for a spreadsheet (CSV injection, OWASP): text starting with
+    ``= + - @``, a tab or a carriage return gets a leading ``'`` so that Excel or LibreOffice
+    shows it instead of running it. Anything that is not text (numbers stay numbers) is
+    returned as it is.
+
+    >>> csv_text("=HYPERLINK(\\"http://x\\")"), csv_text("@SUM(A1)"), csv_text("HTX Đoàn Kết"), csv_text(-50)
+    ('\\'=HYPERLINK("http://x")', "'@SUM(A1)", 'HTX Đoàn Kết', -50)
+    """
+    if isinstance(text, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text

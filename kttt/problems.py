@@ -10,11 +10,14 @@ reason.
 2022/htx.xlsx, dòng 15, cột «Ngày thành lập», giá trị «31/02/2022»: ngày không tồn tại.
 >>> print(p.message_en())
   (en) 2022/htx.xlsx, row 15, column "Ngày thành lập", value "31/02/2022": impossible date.
+>>> from dataclasses import replace
+>>> print(replace(p, sheet="HTX 2022").message())
+2022/htx.xlsx, trang «HTX 2022», dòng 15, cột «Ngày thành lập», giá trị «31/02/2022»: ngày không tồn tại.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["loi", "canh_bao", "thong_bao"]
@@ -30,7 +33,7 @@ def show_value(value: Any, limit: int = 80) -> str:
     >>> show_value(None)
     '(trống)'
     """
-    if value is None or (isinstance(value, float) and value != value) or value == "":
+    if value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and value == ""):
         return "(trống)"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -50,6 +53,7 @@ class Problem:
     reason_en: str
     severity: Severity = "loi"
     code: str = ""
+    sheet: str | None = None  # the Excel sheet read, named in every message about its cells
 
     @property
     def is_error(self) -> bool:
@@ -57,6 +61,8 @@ class Problem:
 
     def location(self, lang: str = "vi") -> str:
         parts = [self.file]
+        if self.sheet is not None:
+            parts.append(f"trang «{self.sheet}»" if lang == "vi" else f'sheet "{self.sheet}"')
         if self.row is not None:
             parts.append(f"dòng {self.row}" if lang == "vi" else f"row {self.row}")
         if self.header is not None:
@@ -77,6 +83,7 @@ class Problem:
     def as_dict(self) -> dict[str, Any]:
         return {
             "tep": self.file,
+            "trang": self.sheet,
             "dong": self.row,
             "cot": self.header,
             "gia_tri": show_value(self.value) if self.value is not None else None,
@@ -85,6 +92,50 @@ class Problem:
             "ly_do": self.reason_vi,
             "reason": self.reason_en,
         }
+
+
+@dataclass
+class FileReport:
+    """Row accounting of one file: rows read = rows accepted + rows rejected.
+
+    >>> r = FileReport("2022/htx.xlsx", "htx", 2022, rows_read=3, rows_accepted=2)
+    >>> r.reject(4); r.balanced, r.rejected_rows
+    (True, [4])
+    """
+
+    file: str
+    kind: str
+    year: int | None = None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rejected_rows: list[int] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    sheet: str | None = None  # the sheet read (xlsx)
+    header_rows: tuple[int, ...] = (1,)
+    failed: bool = False  # the file could not be read at all (its problem says why)
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_accepted + self.rows_rejected
+
+    @property
+    def ok(self) -> bool:
+        """Read, and no row rejected."""
+        return not self.failed and self.rows_rejected == 0
+
+    def reject(self, row: int) -> None:
+        self.rows_rejected += 1
+        self.rejected_rows.append(row)
+
+    def unaccept(self, row: int) -> None:
+        """A row accepted first, rejected by a later check (a duplicate across the file)."""
+        self.rows_accepted -= 1
+        self.reject(row)
+
+    def reject_all(self, body: list[tuple[int, list]]) -> None:
+        self.rows_rejected = len(body)
+        self.rejected_rows = [n for n, _ in body]
 
 
 class DataError(Exception):

@@ -1,19 +1,25 @@
-"""The seeded generator of the synthetic sample dataset (``data/yen_bai``).
+"""The seeded generator of the synthetic samples (``data/yen_bai``, ``data/lao_cai``).
 
-Every register in the sample is SYNTHETIC (``mo_phong: true``): invented cooperatives with
+Every register in the samples is SYNTHETIC (``mo_phong: true``): invented cooperatives with
 invented names and figures, calibrated so that the province-wide totals reproduce the real
-published figures of Yên Bái (``so_lieu_cong_bo.csv``): in 2022, 97 new HTX, 652 HTX,
-627 new THT, 5.894 THT, average revenue 2.100 triệu đồng/HTX, profit 450, income
-5,3 triệu đồng/người/tháng, THT revenue 350, profit 100, income 48 triệu đồng/người/năm,
-more than 63.000 members and close to 10.000 workers. The administrative units (the 9
-district-level units with their official codes), the targets and the published figures
-are real.
+published figures. In ``data/yen_bai`` (the former Tỉnh Yên Bái, 2020–2024), 2022 reads 97 new
+HTX, 652 HTX, 627 new THT, 5.894 THT, average revenue 2.100 triệu đồng/HTX, profit 450, income
+5,3 triệu đồng/người/tháng, THT revenue 350, profit 100, income 48 triệu đồng/người/năm, more
+than 63.000 members and close to 10.000 workers. ``data/lao_cai`` is the new Tỉnh Lào Cai
+(from 1/7/2025) 2020–2026: before 2025 two register parts per year, the former Lào Cai and the
+former Yên Bái — the same cooperatives and figures as ``data/yen_bai`` —; 2025 on the 99 new
+communes (71 new HTX: 14 in former Lào Cai, 57 in former Yên Bái; about 1.440 HTX; 3 unions;
+over 8.400 THT); 2026 an estimate year at 30/11/2026. The administrative units, their codes
+and the crosswalk are real (:mod:`kttt.reference`), and so are the published figures.
 
-Regenerate byte for byte with ``make sample`` (``python -m kttt.sample data/yen_bai``).
+Regenerate byte for byte with ``make sample`` (``python -m kttt.sample data/yen_bai`` and
+``python -m kttt.sample --lao-cai data/lao_cai``).
 
 >>> p = YEN_BAI
 >>> p.htx_existing(2022), p.tht_existing(2022)
 (652, 5894)
+>>> YEN_BAI_MERGED.htx_existing(2025) + LAO_CAI_CU.htx_existing(2025)
+1440
 """
 
 from __future__ import annotations
@@ -22,51 +28,53 @@ import argparse
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import xlsxwriter
 
+from kttt import reference
+from kttt.geography import _short_name
+from kttt.reference import FormerCommune
+
 SEED = 20230110  # the day the 2022 report was presented
+LAO_CAI_SEED = 20250701  # the day the new province took effect
 
 # ---------------------------------------------------------------------------- real units
 
-UNITS: tuple[tuple[str, str, str, tuple[str, ...], float], ...] = (
-    # code, name, other spellings, communes, weight of cooperatives
-    ("132", "Thành phố Yên Bái", "TP Yên Bái|TP. Yên Bái|Tp Yên Bái", (
-        "Nguyễn Thái Học", "Đồng Tâm", "Yên Ninh", "Minh Tân", "Hồng Hà", "Nam Cường",
-        "Tuy Lộc", "Văn Phú", "Giới Phiên", "Âu Lâu", "Văn Tiến", "Phúc Lộc", "Minh Bảo",
-        "Hợp Minh", "Tân Thịnh"), 0.10),
-    ("133", "Thị xã Nghĩa Lộ", "TX Nghĩa Lộ|TX. Nghĩa Lộ|Nghĩa Lộ", (
-        "Pú Trạng", "Tân An", "Trung Tâm", "Cầu Thia", "Nghĩa An", "Nghĩa Lợi", "Nghĩa Phúc",
-        "Phúc Sơn", "Thạch Lương", "Hạnh Sơn", "Nghĩa Lộ"), 0.06),
-    ("135", "Huyện Lục Yên", "Lục Yên|H. Lục Yên", (
-        "Yên Thế", "Mường Lai", "Tân Lĩnh", "Khánh Thiện", "Minh Xuân", "Tân Lập",
-        "Lâm Thượng", "Khai Trung", "An Phú", "Vĩnh Lạc", "Liễu Đô", "Minh Chuẩn",
-        "Động Quan", "Phúc Lợi"), 0.12),
-    ("136", "Huyện Văn Yên", "Văn Yên|H. Văn Yên", (
-        "Mậu A", "Đông Cuông", "Đại Sơn", "An Thịnh", "Châu Quế Hạ", "Châu Quế Thượng",
-        "Phong Dụ Hạ", "Phong Dụ Thượng", "Xuân Ái", "Yên Hợp", "Viễn Sơn", "Lâm Giang",
-        "Đông An", "Yên Phú"), 0.14),
-    ("137", "Huyện Mù Cang Chải", "Mù Cang Chải|H. Mù Cang Chải", (
-        "Mù Cang Chải", "Chế Cu Nha", "Kim Nọi", "La Pán Tẩn", "Lao Chải", "Nậm Khắt",
-        "Púng Luông", "Cao Phạ", "Dế Xu Phình", "Khao Mang"), 0.05),
-    ("138", "Huyện Trấn Yên", "Trấn Yên|H. Trấn Yên", (
-        "Cổ Phúc", "Việt Thành", "Hưng Khánh", "Hưng Thịnh", "Lương Thịnh", "Minh Quân",
-        "Bảo Hưng", "Việt Cường", "Vân Hội", "Y Can", "Kiên Thành", "Hòa Cuông", "Quy Mông",
-        "Đào Thịnh"), 0.15),
-    ("139", "Huyện Trạm Tấu", "Trạm Tấu|H. Trạm Tấu", (
-        "Trạm Tấu", "Bản Công", "Bản Mù", "Hát Lừu", "Xà Hồ", "Túc Đán", "Pá Lau",
-        "Phình Hồ"), 0.04),
-    ("140", "Huyện Văn Chấn", "Văn Chấn|H. Văn Chấn", (
-        "Sơn Thịnh", "Nông trường Liên Sơn", "Nông trường Trần Phú", "Tú Lệ", "Nghĩa Tâm",
-        "Chấn Thịnh", "Thượng Bằng La", "Cát Thịnh", "Suối Giàng", "Sơn Lương", "Gia Hội",
-        "Đồng Khê", "Minh An", "Phù Nham"), 0.19),
-    ("141", "Huyện Yên Bình", "Yên Bình|H. Yên Bình", (
-        "Yên Bình", "Thác Bà", "Cảm Nhân", "Phúc An", "Vĩnh Kiên", "Tân Hương", "Đại Đồng",
-        "Bạch Hà", "Vũ Linh", "Văn Lãng", "Xuân Lai", "Mỹ Gia", "Hán Đà", "Cảm Ân"), 0.15),
+UnitSpec = tuple[str, str, str, tuple[FormerCommune, ...], float]  # code, name, other names, communes, weight
+
+YB_DISTRICTS: tuple[tuple[str, str, str, float], ...] = (
+    # code, name as the province writes it, other spellings, weight of cooperatives
+    ("132", "Thành phố Yên Bái", "TP Yên Bái|TP. Yên Bái|Tp Yên Bái", 0.10),
+    ("133", "Thị xã Nghĩa Lộ", "TX Nghĩa Lộ|TX. Nghĩa Lộ|Nghĩa Lộ", 0.06),
+    ("135", "Huyện Lục Yên", "Lục Yên|H. Lục Yên", 0.12),
+    ("136", "Huyện Văn Yên", "Văn Yên|H. Văn Yên", 0.14),
+    ("137", "Huyện Mù Cang Chải", "Mù Cang Chải|H. Mù Cang Chải|Huyện Mù Căng Chải|Mù Căng Chải", 0.05),
+    ("138", "Huyện Trấn Yên", "Trấn Yên|H. Trấn Yên", 0.15),
+    ("139", "Huyện Trạm Tấu", "Trạm Tấu|H. Trạm Tấu", 0.04),
+    ("140", "Huyện Văn Chấn", "Văn Chấn|H. Văn Chấn", 0.19),
+    ("141", "Huyện Yên Bình", "Yên Bình|H. Yên Bình", 0.15),
 )
+LC_DISTRICTS: tuple[tuple[str, str, str, float], ...] = (
+    ("080", "Thành phố Lào Cai", "TP Lào Cai|TP. Lào Cai", 0.14),
+    ("082", "Huyện Bát Xát", "Bát Xát|H. Bát Xát", 0.11),
+    ("083", "Huyện Mường Khương", "Mường Khương|H. Mường Khương", 0.09),
+    ("084", "Huyện Si Ma Cai", "Si Ma Cai|H. Si Ma Cai", 0.06),
+    ("085", "Huyện Bắc Hà", "Bắc Hà|H. Bắc Hà", 0.11),
+    ("086", "Huyện Bảo Thắng", "Bảo Thắng|H. Bảo Thắng", 0.15),
+    ("087", "Huyện Bảo Yên", "Bảo Yên|H. Bảo Yên", 0.12),
+    ("088", "Thị xã Sa Pa", "TX Sa Pa|TX. Sa Pa|Sa Pa", 0.10),
+    ("089", "Huyện Văn Bàn", "Văn Bàn|H. Văn Bàn", 0.12),
+)
+
+
+def _units(districts: tuple[tuple[str, str, str, float], ...]) -> tuple[UnitSpec, ...]:
+    return tuple((code, name, others, reference.communes_of(code), weight) for code, name, others, weight in districts)
+
+
+UNITS: tuple[UnitSpec, ...] = _units(YB_DISTRICTS)
 
 SECTORS_HTX = {"nong_nghiep": 0.62, "cn_ttcn": 0.19, "thuong_mai_dich_vu": 0.09, "van_tai": 0.05,
                "xay_dung": 0.025, "moi_truong": 0.015, "khac": 0.01}
@@ -128,8 +136,10 @@ class Profile:
     income_tht: dict[int, float]
     good_share: dict[int, float]
     csv_year: int | None = None
-    units: tuple[tuple[str, str, str, tuple[str, ...], float], ...] = UNITS
+    units: tuple[UnitSpec, ...] = UNITS
     extra: dict[str, str] = field(default_factory=dict)
+    tax_prefix: str = "52"  # HTX codes are tax codes: 52… in Yên Bái, 53… in Lào Cai
+    lhhtx_dissolved: dict[int, int] = field(default_factory=dict)
 
     def htx_existing(self, year: int) -> int:
         total = self.htx_existing_before
@@ -172,7 +182,65 @@ YEN_BAI = Profile(
 )
 
 
+def _more(base: dict, more: dict) -> dict:
+    return {**base, **more}
+
+
+# The former Yên Bái inside the new province: the same history, then 2025 (57 new HTX, as the
+# provincial cooperative alliance published) and the estimate year 2026 (to 30/11).
+YEN_BAI_MERGED = replace(
+    YEN_BAI, years=(*YEN_BAI.years, 2025, 2026),
+    htx_new=_more(YEN_BAI.htx_new, {2025: 57, 2026: 52}),
+    htx_dissolved=_more(YEN_BAI.htx_dissolved, {2025: 10, 2026: 9}),
+    htx_suspended=_more(YEN_BAI.htx_suspended, {2025: 38, 2026: 40}),
+    tht_new=_more(YEN_BAI.tht_new, {2025: 360, 2026: 300}),
+    tht_ended=_more(YEN_BAI.tht_ended, {2025: 1250, 2026: 90}),
+    members_htx=_more(YEN_BAI.members_htx, {2025: 34200, 2026: 34800}),
+    members_tht=_more(YEN_BAI.members_tht, {2025: 25300, 2026: 26200}),
+    workers_htx=_more(YEN_BAI.workers_htx, {2025: 10300, 2026: 10500}),
+    capital_htx=_more(YEN_BAI.capital_htx, {2025: 2_180_000, 2026: 2_250_000}),
+    revenue_htx=_more(YEN_BAI.revenue_htx, {2025: 2250, 2026: 2300}),
+    profit_htx=_more(YEN_BAI.profit_htx, {2025: 480, 2026: 490}),
+    income_htx=_more(YEN_BAI.income_htx, {2025: 64.8, 2026: 66.0}),
+    revenue_tht=_more(YEN_BAI.revenue_tht, {2025: 395, 2026: 405}),
+    profit_tht=_more(YEN_BAI.profit_tht, {2025: 112, 2026: 115}),
+    income_tht=_more(YEN_BAI.income_tht, {2025: 52.8, 2026: 54.0}),
+    good_share=_more(YEN_BAI.good_share, {2025: 0.65, 2026: 0.66}),
+    lhhtx_dissolved={2025: 1},
+)
+
+# The former Lào Cai, calibrated to its published figures where they exist (so_lieu_cong_bo.csv
+# of data/lao_cai: 403 HTX and 8.740 THT in 10/2020, 435 HTX in 2021, 505 HTX in 9/2023, 7.735
+# THT in 6/2023, revenue 773 / profit 93 triệu đồng in 2021, 14 new HTX in 2025, …). From 2024
+# many groups end (re-registration under the 2023 Law on Cooperatives): without it the new
+# province could not have "over 8.400 THT" in 2025 with the former Yên Bái's 5.000 — the
+# sources disagree, and the sample follows the figure of the new province.
+LAO_CAI_CU = Profile(
+    name="Tỉnh Lào Cai (cũ)", ma_tinh="10", years=(2020, 2021, 2022, 2023, 2024, 2025, 2026),
+    htx_existing_before=385, qtdnd=2, qtdnd_dissolved={}, lhhtx_founded=(2023,),
+    htx_new={2020: 35, 2021: 45, 2022: 45, 2023: 50, 2024: 52, 2025: 14, 2026: 30},
+    htx_dissolved={2020: 10, 2021: 12, 2022: 14, 2023: 12, 2024: 8, 2025: 8, 2026: 6},
+    htx_suspended={2020: 128, 2021: 120, 2022: 115, 2023: 125, 2024: 120, 2025: 110, 2026: 105},
+    tht_existing_before=8800,
+    tht_new={2020: 500, 2021: 420, 2022: 380, 2023: 350, 2024: 300, 2025: 250, 2026: 220},
+    tht_ended={2020: 560, 2021: 700, 2022: 800, 2023: 750, 2024: 4300, 2025: 400, 2026: 80},
+    members_htx={2020: 5400, 2021: 6000, 2022: 7045, 2023: 7678, 2024: 7300, 2025: 7400, 2026: 7600},
+    members_tht={2020: 86000, 2021: 84000, 2022: 81000, 2023: 77000, 2024: 38000, 2025: 38600, 2026: 39000},
+    workers_htx={2020: 7300, 2021: 7800, 2022: 8806, 2023: 9229, 2024: 9500, 2025: 9700, 2026: 9900},
+    capital_htx={2020: 280_000, 2021: 310_000, 2022: 340_000, 2023: 375_000, 2024: 410_000, 2025: 430_000,
+                 2026: 450_000},
+    revenue_htx={2020: 700, 2021: 773, 2022: 765, 2023: 928, 2024: 980, 2025: 1000, 2026: 1050},
+    profit_htx={2020: 85, 2021: 93, 2022: 88.2, 2023: 100, 2024: 105, 2025: 110, 2026: 115},
+    income_htx={2020: 46.0, 2021: 38.0, 2022: 46.8, 2023: 45.0, 2024: 48.0, 2025: 50.4, 2026: 52.8},
+    revenue_tht={2020: 180, 2021: 190, 2022: 200, 2023: 210, 2024: 220, 2025: 230, 2026: 240},
+    profit_tht={2020: 50, 2021: 52, 2022: 55, 2023: 58, 2024: 60, 2025: 62, 2026: 64},
+    income_tht={2020: 36.0, 2021: 37.2, 2022: 38.4, 2023: 39.6, 2024: 40.8, 2025: 42.0, 2026: 43.2},
+    good_share={2020: 0.45, 2021: 0.47, 2022: 0.50, 2023: 0.52, 2024: 0.54, 2025: 0.56, 2026: 0.58},
+    units=_units(LC_DISTRICTS), tax_prefix="53",
+)
+
 # ---------------------------------------------------------------------------- helpers
+
 
 def allocate(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
     """Split an integer ``total`` by ``weights`` (largest remainder), each ≥ ``minimum``.
@@ -227,9 +295,11 @@ def weighted_to(values: np.ndarray, weights: np.ndarray, mean: float, decimals: 
     return np.round(values * (mean / current), decimals)
 
 
-def _random_date(rng: np.random.Generator, year: int, start: dt.date | None = None) -> dt.date:
+def _random_date(rng: np.random.Generator, year: int, start: dt.date | None = None,
+                 end: dt.date | None = None) -> dt.date:
     first = dt.date(year, 1, 1) if start is None else max(start, dt.date(year, 1, 1))
-    days = (dt.date(year, 12, 31) - first).days
+    last = dt.date(year, 12, 31) if end is None else end
+    days = (last - first).days
     return first + dt.timedelta(days=int(rng.integers(0, days + 1)))
 
 
@@ -241,7 +311,7 @@ class _Entity:
     kind: str  # htx, qtdnd, lhhtx, tht
     name: str
     unit: int  # index into profile.units
-    commune: str
+    commune: FormerCommune  # the seat's former commune (the new one follows by the crosswalk)
     sector: str
     founded: dt.date
     ended: dt.date | None = None
@@ -257,23 +327,29 @@ def _pick(rng: np.random.Generator, probs: dict[str, float]) -> str:
     return keys[int(rng.choice(len(keys), p=p / p.sum()))]
 
 
-def _make_htx(rng: np.random.Generator, profile: Profile, seq: int, kind: str, founded: dt.date,
-              used: set[str]) -> _Entity:
+def _seat(rng: np.random.Generator, profile: Profile) -> tuple[int, FormerCommune]:
     weights = np.array([u[4] for u in profile.units])
     unit = int(rng.choice(len(profile.units), p=weights / weights.sum()))
-    commune = str(rng.choice(profile.units[unit][3]))
+    communes = profile.units[unit][3]
+    return unit, communes[int(rng.integers(0, len(communes)))]
+
+
+def _make_htx(rng: np.random.Generator, profile: Profile, seq: int, kind: str, founded: dt.date,
+              used: set[str]) -> _Entity:
+    unit, commune = _seat(rng, profile)
+    place = _short_name(commune.name) or commune.name
     sector = "tin_dung" if kind == "qtdnd" else _pick(rng, SECTORS_HTX)
     if kind == "qtdnd":
-        name = f"Quỹ tín dụng nhân dân {commune}"
+        name = f"Quỹ tín dụng nhân dân {place}"
     elif kind == "lhhtx":
         name = f"Liên hiệp HTX {str(rng.choice(NAME_WORDS[sector]))} {profile.units[unit][1].split(' ', 1)[1]}"
     else:
-        name = f"HTX {str(rng.choice(NAME_WORDS[sector]))} {commune}{str(rng.choice(SUFFIXES))}"
+        name = f"HTX {str(rng.choice(NAME_WORDS[sector]))} {place}{str(rng.choice(SUFFIXES))}"
     base, k = name, 2
     while name in used:
         name, k = f"{base} {k}", k + 1
     used.add(name)
-    code = f"52{(7_000_000 + seq * 7919) % 100_000_000:08d}"
+    code = f"{profile.tax_prefix}{(7_000_000 + seq * 7919) % 100_000_000:08d}"
     size = float(rng.lognormal(0.0, 0.6)) * (12.0 if kind == "qtdnd" else 1.0)
     ocop = int(rng.integers(1, 4)) if rng.random() < 0.2 and kind == "htx" else 0
     since = max(founded.year + 1, int(rng.integers(2019, 2026)))
@@ -282,12 +358,10 @@ def _make_htx(rng: np.random.Generator, profile: Profile, seq: int, kind: str, f
 
 
 def _make_tht(rng: np.random.Generator, profile: Profile, seq: int, founded: dt.date) -> _Entity:
-    weights = np.array([u[4] for u in profile.units])
-    unit = int(rng.choice(len(profile.units), p=weights / weights.sum()))
-    commune = str(rng.choice(profile.units[unit][3]))
+    unit, commune = _seat(rng, profile)
     sector = _pick(rng, SECTORS_THT)
     village = int(rng.integers(1, 16))
-    name = f"THT {str(rng.choice(THT_WORDS[sector]))} thôn {village} {commune}"
+    name = f"THT {str(rng.choice(THT_WORDS[sector]))} thôn {village} {_short_name(commune.name) or commune.name}"
     code = f"THT-{profile.units[unit][0]}-{seq:05d}"
     return _Entity(code, "tht", name, unit, commune, sector, founded,
                    size=float(rng.lognormal(0.0, 0.45)))
@@ -300,57 +374,89 @@ def _pre_founding(rng: np.random.Generator, first_year: int) -> dt.date:
     return _random_date(rng, year)
 
 
-def build_entities(profile: Profile, seed: int = SEED) -> tuple[list[_Entity], list[_Entity], dict[int, set[str]]]:
-    """Cooperatives (with funds and unions) and groups with their whole history."""
+@dataclass
+class History:
+    """Every entity of a province with its whole history, and the suspended HTX per year."""
+
+    htx: list[_Entity]
+    tht: list[_Entity]
+    suspended: dict[int, set[str]]
+    used: set[str] = field(default_factory=set)
+    seq: int = 0
+    tseq: int = 0
+
+
+def _htx_year(rng: np.random.Generator, profile: Profile, h: History, year: int, end: dt.date | None = None) -> None:
+    """One year of cooperatives: dissolutions (suspended ones first), foundings, suspensions."""
+    htx, previous = h.htx, h.suspended.get(year - 1, set())
+    alive = [e for e in htx if e.kind != "lhhtx" and e.founded.year < year and e.ended is None]
+    n_fund = profile.qtdnd_dissolved.get(year, 0)
+    funds = [e for e in alive if e.kind == "qtdnd"]
+    for e in [funds[int(i)] for i in rng.choice(len(funds), n_fund, replace=False)]:
+        e.ended = _random_date(rng, year, end=end)
+    coops = [e for e in alive if e.kind == "htx"]
+    prio = np.array([8.0 if e.code in previous else 1.0 for e in coops])
+    chosen = rng.choice(len(coops), profile.htx_dissolved[year] - n_fund, replace=False, p=prio / prio.sum())
+    for i in sorted(int(i) for i in chosen):
+        coops[i].ended = _random_date(rng, year, end=end)
+    unions = [e for e in htx if e.kind == "lhhtx" and e.ended is None and e.founded.year < year]
+    for e in unions[:profile.lhhtx_dissolved.get(year, 0)]:
+        e.ended = _random_date(rng, year, end=end)
+    for _ in range(profile.htx_new[year]):
+        h.seq += 1
+        htx.append(_make_htx(rng, profile, h.seq, "htx", _random_date(rng, year, end=end), h.used))
+    candidates = [e for e in htx if e.kind == "htx" and e.ended is None and e.founded.year < year]
+    prio = np.array([10.0 if e.code in previous else 1.0 for e in candidates])
+    picked = rng.choice(len(candidates), profile.htx_suspended[year], replace=False, p=prio / prio.sum())
+    h.suspended[year] = {candidates[int(i)].code for i in picked}
+
+
+def _tht_year(rng: np.random.Generator, profile: Profile, h: History, year: int, end: dt.date | None = None) -> None:
+    """One year of cooperative groups: terminations, then foundings."""
+    alive = [e for e in h.tht if e.founded.year < year and e.ended is None]
+    for i in sorted(int(i) for i in rng.choice(len(alive), profile.tht_ended[year], replace=False)):
+        alive[i].ended = _random_date(rng, year, end=end)
+    for _ in range(profile.tht_new[year]):
+        h.tseq += 1
+        h.tht.append(_make_tht(rng, profile, h.tseq, _random_date(rng, year, end=end)))
+
+
+def build_entities(profile: Profile, seed: int = SEED, years: tuple[int, ...] | None = None) -> History:
+    """Cooperatives (with funds and unions) and groups with their history over ``years``
+    (the profile's by default): the HTX of every year first, then the THT — one random stream."""
+    years = years or profile.years
     rng = np.random.default_rng(seed)
-    first = profile.years[0]
-    used: set[str] = set()
-    htx: list[_Entity] = []
-    seq = 0
+    first = years[0]
+    h = History([], [], {})
     for _ in range(profile.qtdnd):
-        seq += 1
-        htx.append(_make_htx(rng, profile, seq, "qtdnd", _random_date(rng, int(rng.integers(1995, 2006))), used))
+        h.seq += 1
+        h.htx.append(_make_htx(rng, profile, h.seq, "qtdnd", _random_date(rng, int(rng.integers(1995, 2006))), h.used))
     for _ in range(profile.htx_existing_before - profile.qtdnd):
-        seq += 1
-        htx.append(_make_htx(rng, profile, seq, "htx", _pre_founding(rng, first), used))
+        h.seq += 1
+        h.htx.append(_make_htx(rng, profile, h.seq, "htx", _pre_founding(rng, first), h.used))
     for year in profile.lhhtx_founded:
-        seq += 1
-        htx.append(_make_htx(rng, profile, seq, "lhhtx", _random_date(rng, year), used))
-    suspended: dict[int, set[str]] = {}
-    previous: set[str] = set()
-    for year in profile.years:
-        alive = [e for e in htx if e.kind != "lhhtx" and e.founded.year < year and e.ended is None]
-        # dissolutions: funds as the profile says, then cooperatives, suspended ones first
-        n_fund = profile.qtdnd_dissolved.get(year, 0)
-        funds = [e for e in alive if e.kind == "qtdnd"]
-        for e in [funds[int(i)] for i in rng.choice(len(funds), n_fund, replace=False)]:
-            e.ended = _random_date(rng, year)
-        coops = [e for e in alive if e.kind == "htx"]
-        prio = np.array([8.0 if e.code in previous else 1.0 for e in coops])
-        chosen = rng.choice(len(coops), profile.htx_dissolved[year] - n_fund, replace=False, p=prio / prio.sum())
-        for i in sorted(int(i) for i in chosen):
-            coops[i].ended = _random_date(rng, year)
-        for _ in range(profile.htx_new[year]):
-            seq += 1
-            htx.append(_make_htx(rng, profile, seq, "htx", _random_date(rng, year), used))
-        candidates = [e for e in htx if e.kind == "htx" and e.ended is None and e.founded.year < year]
-        prio = np.array([10.0 if e.code in previous else 1.0 for e in candidates])
-        picked = rng.choice(len(candidates), profile.htx_suspended[year], replace=False, p=prio / prio.sum())
-        previous = {candidates[int(i)].code for i in picked}
-        suspended[year] = previous
-    tht: list[_Entity] = []
-    tseq = 0
+        h.seq += 1
+        h.htx.append(_make_htx(rng, profile, h.seq, "lhhtx", _random_date(rng, year), h.used))
+    for year in years:
+        _htx_year(rng, profile, h, year)
     for _ in range(profile.tht_existing_before):
-        tseq += 1
-        tht.append(_make_tht(rng, profile, tseq, _random_date(rng, int(rng.integers(2008, first)))))
-    for year in profile.years:
-        alive = [e for e in tht if e.founded.year < year and e.ended is None]
-        for i in sorted(int(i) for i in rng.choice(len(alive), profile.tht_ended[year], replace=False)):
-            alive[i].ended = _random_date(rng, year)
-        for _ in range(profile.tht_new[year]):
-            tseq += 1
-            tht.append(_make_tht(rng, profile, tseq, _random_date(rng, year)))
-    return htx, tht, suspended
+        h.tseq += 1
+        h.tht.append(_make_tht(rng, profile, h.tseq, _random_date(rng, int(rng.integers(2008, first)))))
+    for year in years:
+        _tht_year(rng, profile, h, year)
+    return h
+
+
+def extend_entities(profile: Profile, h: History, years: tuple[int, ...], seed: int,
+                    ends: dict[int, dt.date] | None = None) -> History:
+    """Continue a history over more years with a random stream of its own (the earlier years
+    stay exactly as they were); ``ends`` caps a year's events at its data date."""
+    for year in years:
+        rng = np.random.default_rng([seed, year, 25])
+        end = (ends or {}).get(year)
+        _htx_year(rng, profile, h, year, end)
+        _tht_year(rng, profile, h, year, end)
+    return h
 
 
 # ---------------------------------------------------------------------------- yearly rows
@@ -399,7 +505,8 @@ def htx_rows(profile: Profile, entities: list[_Entity], suspended: set[str], yea
     losers = rng.random(int(reports.sum())) < 0.05
     profit_raw[losers] = -np.abs(profit_raw[losers]) * 0.3
     profit = np.full(n, np.nan)
-    profit[reports] = exact_mean(profit_raw, profile.profit_htx[year], 0)
+    profit[reports] = exact_mean(profit_raw, profile.profit_htx[year], 0 if float(profile.profit_htx[year]).is_integer()
+                                 else 1)
     income_reported = reports & (rng.random(n) < 0.95)
     income = np.full(n, np.nan)
     raw_income = np.clip(rng.normal(profile.income_htx[year], 11.0, int(income_reported.sum())), 30.0, None)
@@ -515,6 +622,7 @@ THT_HEADERS = (
     ("doanh_thu", "Doanh thu (triệu đồng)"), ("loi_nhuan", "Lợi nhuận (triệu đồng)"),
     ("thu_nhap_bq", "Thu nhập bình quân người lao động (triệu đồng/người/năm)"),
 )
+NEW_COMMUNE_HEADER = "Xã/Phường/Đặc khu"  # the registers after 1/7/2025 name the commune only
 
 
 def _unit_text(profile: Profile, index: int, rng: np.random.Generator) -> str:
@@ -525,6 +633,18 @@ def _unit_text(profile: Profile, index: int, rng: np.random.Generator) -> str:
     if r < 0.9:
         return others.split("|")[0]
     return code
+
+
+def _commune_text(commune: FormerCommune, siblings: tuple[FormerCommune, ...], rng: np.random.Generator) -> str:
+    """How a register writes a commune: mostly its official name, sometimes without its kind
+    (when that is unambiguous in the district), sometimes its code."""
+    r = rng.random()
+    short = _short_name(commune.name)
+    if r < 0.15 and short and sum(_short_name(c.name) == short for c in siblings) == 1:
+        return short
+    if r > 0.95:
+        return commune.code
+    return commune.name
 
 
 def _vi_number(value: float) -> str:
@@ -599,7 +719,7 @@ def write_csv(path: Path, headers: list[tuple[str, str]], rows: list[dict[str, o
                 out.append(f"{value.day:02d}/{value.month:02d}/{value.year}")
             elif isinstance(value, bool):
                 out.append("Có" if value else "Không")
-            elif isinstance(value, int | float) and key not in ("don_vi",):
+            elif isinstance(value, int | float) and key not in ("don_vi", "xa"):
                 out.append(_vi_number(float(value)))
             else:
                 out.append(str(value))
@@ -607,13 +727,22 @@ def write_csv(path: Path, headers: list[tuple[str, str]], rows: list[dict[str, o
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 
-def write_units(path: Path, profile: Profile) -> None:
+def _csv_text(rows: list[list[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["ma", "ten", "cap", "ten_khac", "hieu_luc_tu", "hieu_luc_den"])
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_units(path: Path, profile: Profile) -> None:
+    """The districts of the profile (until 30/06/2025) and their official former communes."""
+    rows: list[list[object]] = [["ma", "ten", "cap", "ma_cha", "ten_khac", "hieu_luc_tu", "hieu_luc_den"]]
     for code, name, others, _, _ in profile.units:
-        writer.writerow([code, name, "huyen", others, "", "30/06/2025"])
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+        rows.append([code, name, "huyen", "", others, "", "30/06/2025"])
+    for code, _, _, communes, _ in profile.units:
+        for c in communes:
+            rows.append([c.code, c.name, "xa", code, "", "", "30/06/2025"])
+    path.write_text(_csv_text(rows), encoding="utf-8")
 
 
 def write_meta(path: Path, profile: Profile) -> None:
@@ -629,6 +758,55 @@ def write_meta(path: Path, profile: Profile) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+@dataclass
+class YearRows:
+    """One province's rows of one year, ready to write."""
+
+    htx: list[dict[str, object]]
+    tht: list[dict[str, object]]
+
+
+def year_rows(profile: Profile, h: History, year: int, seed: int) -> YearRows:
+    """The registers of a year (typed values; ``don_vi`` as written, ``xa`` as the entity)."""
+    rng = np.random.default_rng([seed, year])
+    hrows = htx_rows(profile, h.htx, h.suspended[year], year, rng)
+    trows = tht_rows(profile, h.tht, year, rng)
+    for rows in (hrows, trows):
+        for row in rows:
+            row["don_vi"] = _unit_text(profile, int(row["don_vi"]), rng)  # type: ignore[arg-type]
+    for row in hrows:
+        if row["trang_thai"] == "ngung_hoat_dong" and rng.random() < 0.4:
+            row["ghi_chu"] = "Tạm ngừng hoạt động, chờ kiện toàn bộ máy"
+    return YearRows(hrows, trows)
+
+
+def _former_texts(rows: YearRows, profile: Profile, seed: int, year: int) -> None:
+    """Write the seat's former commune the way a register before 1/7/2025 does."""
+    rng = np.random.default_rng([seed, year, 7])
+    siblings = {c.code: u[3] for u in profile.units for c in u[3]}
+    for row in [*rows.htx, *rows.tht]:
+        commune: FormerCommune = row["xa"]  # type: ignore[assignment]
+        row["xa"] = _commune_text(commune, siblings[commune.code], rng)
+
+
+def write_former_year(folder: Path, profile: Profile, rows: YearRows, year: int, first: bool,
+                      stems: tuple[str, str] = ("htx", "tht")) -> list[Path]:
+    """A year before 1/7/2025: the HTX and THT registers with district and commune columns."""
+    bools_as_x = year % 2 == 0
+    hheaders = [(k, HTX_HEADERS_FIRST_YEAR.get(k, h) if first else h) for k, h in HTX_HEADERS]
+    hrows = [{k: _cell_text(k, v, first, bools_as_x) for k, v in r.items()} for r in rows.htx]
+    trows = [{k: _cell_text(k, v, first, bools_as_x) for k, v in r.items()} for r in rows.tht]
+    if year == profile.csv_year:
+        paths = [folder / f"{stems[0]}.csv", folder / f"{stems[1]}.csv"]
+        write_csv(paths[0], hheaders, hrows)
+        write_csv(paths[1], list(THT_HEADERS), trows)
+    else:
+        paths = [folder / f"{stems[0]}.xlsx", folder / f"{stems[1]}.xlsx"]
+        write_xlsx(paths[0], hheaders, hrows, f"HTX {year}")
+        write_xlsx(paths[1], list(THT_HEADERS), trows, f"THT {year}")
+    return paths
+
+
 def generate(out: Path, profile: Profile = YEN_BAI, seed: int = SEED) -> list[Path]:
     """Write the registers, ``dataset.yaml`` and the units of a synthetic dataset into ``out``.
 
@@ -636,38 +814,206 @@ def generate(out: Path, profile: Profile = YEN_BAI, seed: int = SEED) -> list[Pa
     are not touched. Returns the files written.
     """
     out.mkdir(parents=True, exist_ok=True)
-    htx, tht, suspended = build_entities(profile, seed)
+    h = build_entities(profile, seed)
     written = []
     write_meta(out / "dataset.yaml", profile)
     write_units(out / "don_vi_hanh_chinh.csv", profile)
     written += [out / "dataset.yaml", out / "don_vi_hanh_chinh.csv"]
     for year in profile.years:
-        rng = np.random.default_rng([seed, year])
         year_dir = out / str(year)
         year_dir.mkdir(exist_ok=True)
-        for old in list(year_dir.glob("htx.*")) + list(year_dir.glob("tht.*")):
+        for old in list(year_dir.glob("htx*")) + list(year_dir.glob("tht*")):
             old.unlink()
-        first = year == profile.years[0]
-        hrows = htx_rows(profile, htx, suspended[year], year, rng)
-        trows = tht_rows(profile, tht, year, rng)
-        for rows in (hrows, trows):
-            for row in rows:
-                row["don_vi"] = _unit_text(profile, int(row["don_vi"]), rng)  # type: ignore[arg-type]
-        for row in hrows:
-            if row["trang_thai"] == "ngung_hoat_dong" and rng.random() < 0.4:
-                row["ghi_chu"] = "Tạm ngừng hoạt động, chờ kiện toàn bộ máy"
+        rows = year_rows(profile, h, year, seed)
+        _former_texts(rows, profile, seed, year)
+        written += write_former_year(year_dir, profile, rows, year, year == profile.years[0])
+    return written
+
+
+# ---------------------------------------------------------------------------- the new Lào Cai
+
+LAO_CAI_NAME = "Tỉnh Lào Cai"
+FORMER = (("10", "Tỉnh Lào Cai", "lao_cai_cu", LC_DISTRICTS), ("15", "Tỉnh Yên Bái", "yen_bai_cu", YB_DISTRICTS))
+BASE_YEARS = YEN_BAI.years  # two register parts a year, before the merger
+MERGED_YEARS = (2025, 2026)
+ESTIMATES = {2026: dt.date(2026, 11, 30)}  # data date of an estimate year ("ước thực hiện")
+CONVERTED_SHARE = 0.03  # rows of a merged year that still name their former commune
+# No target of the new province was found in public sources: the sample's are assumed.
+ASSUMED = ("GIẢ ĐỊNH của bộ dữ liệu mô phỏng — chưa tìm thấy chỉ tiêu công bố của tỉnh Lào Cai (mới) "
+           "giai đoạn 2025–2030")
+ASSUMED_TARGETS = (
+    (2025, "htx_thanh_lap_moi", 80, ">="), (2025, "tht_thanh_lap_moi", 500, ">="),
+    (2026, "htx_thanh_lap_moi", 90, ">="), (2026, "tht_thanh_lap_moi", 500, ">="),
+    (2026, "ty_le_htx_kha_tot", 60, ">="), (2026, "thu_nhap_bq_ld_htx", 60, ">="),
+    (2027, "htx_thanh_lap_moi", 100, ">="), (2027, "tht_thanh_lap_moi", 550, ">="),
+    (2027, "ty_le_htx_kha_tot", 62, ">="),
+)
+LAO_CAI_PARTS: tuple[tuple[str, Profile, int], ...] = (("lao_cai_cu", LAO_CAI_CU, LAO_CAI_SEED),
+                                                       ("yen_bai_cu", YEN_BAI_MERGED, SEED))
+
+
+def lao_cai_histories() -> dict[str, History]:
+    """Both former provinces' entities: the former Yên Bái is the very history of
+    ``data/yen_bai`` (same seed, same years), then both continue into the new province."""
+    out = {}
+    for part, profile, seed in LAO_CAI_PARTS:
+        h = build_entities(profile, seed, years=BASE_YEARS)
+        out[part] = extend_entities(profile, h, MERGED_YEARS, seed, ESTIMATES)
+    return out
+
+
+def write_lao_cai_units(path: Path) -> None:
+    """Former provinces, their districts and communes (until 30/06/2025), then the 99 new
+    communes (from 01/07/2025) — the real lists, with the spellings registers use."""
+    rows: list[list[object]] = [["ma", "ten", "cap", "ma_cha", "ten_khac", "hieu_luc_tu", "hieu_luc_den"]]
+    end = "30/06/2025"
+    for code, name, _, _ in FORMER:
+        rows.append([code, name, "tinh", "", "", "", end])
+    official = {c.district: c.district_name for c in reference.former_communes()}
+    for province, _, _, districts in FORMER:
+        for code, name, others, _ in districts:
+            spellings = [s for s in [official[code], *others.split("|")] if s != name]
+            rows.append([code, name, "huyen", province, "|".join(dict.fromkeys(spellings)), "", end])
+    for c in reference.former_communes():
+        rows.append([c.code, c.name, "xa", c.district, "", "", end])
+    for c in reference.new_communes():
+        rows.append([c.code, c.name, "xa", "", "", "01/07/2025", ""])
+    path.write_text(_csv_text(rows), encoding="utf-8")
+
+
+def write_lao_cai_crosswalk(path: Path) -> None:
+    """``chuyen_doi_dvhc.csv`` from the statistics office's table (every share 1)."""
+    rows: list[list[object]] = [["ma_cu", "ma_moi", "ngay_hieu_luc", "ty_le", "ghi_chu"]]
+    for m in reference.crosswalk():
+        rows.append([m.old, m.new, "01/07/2025", 1, f"{m.how}: {m.old_name} → {m.new_name}"])
+    path.write_text(_csv_text(rows), encoding="utf-8")
+
+
+def write_lao_cai_meta(path: Path) -> None:
+    path.write_text(
+        f'ten: "{LAO_CAI_NAME}"\n'
+        'ma_tinh: "15"\n'
+        "mo_phong: true\n"
+        'mo_ta: "DỮ LIỆU MÔ PHỎNG. Tỉnh Lào Cai từ 01/07/2025 (hợp nhất tỉnh Lào Cai và tỉnh Yên Bái). '
+        f"Sổ HTX và THT do kttt.sample sinh ra (hạt giống {LAO_CAI_SEED} cho Lào Cai cũ, {SEED} cho Yên Bái cũ — "
+        'trùng với bộ yen_bai), hiệu chỉnh theo số liệu đã công bố (so_lieu_cong_bo.csv). Tên và số liệu từng HTX, '
+        'THT là giả định; đơn vị hành chính, mã, bảng chuyển đổi và số liệu công bố là thật; chỉ tiêu là giả định."\n'
+        "dinh_dang_so: vi\n"
+        'hieu_luc_tu: "01/07/2025"\n'
+        "tinh_cu:\n"
+        + "".join(f'  - {{ma: "{code}", ten: "{name}"}}\n' for code, name, _, _ in FORMER)
+        + 'co_quan: "Ủy ban nhân dân tỉnh Lào Cai"\n'
+        'co_quan_chu_quan: ""\n'
+        'dia_danh: "Lào Cai"\n'
+        'ky_hieu: "BC-UBND"\n', encoding="utf-8")
+
+
+def write_lao_cai_targets(path: Path) -> None:
+    rows: list[list[object]] = [["nam", "ma_chi_tieu", "gia_tri", "so_sanh", "nguon", "gia_dinh"]]
+    for year, code, value, comparison in ASSUMED_TARGETS:
+        rows.append([year, code, value, comparison, ASSUMED, "true"])
+    path.write_text(_csv_text(rows), encoding="utf-8")
+
+
+_AREAS = {"lao_cai_moi": "toan_tinh", "lao_cai_cu": "10", "yen_bai_cu": "15"}
+
+
+def write_lao_cai_published(path: Path) -> None:
+    """The real published figures (kttt/reference/so_lieu_cong_bo_lao_cai.csv) in the contract's
+    columns: the area as ``dia_ban`` (``toan_tinh`` = the new province, ``10``/``15`` = a former
+    one); a monthly figure filed under a yearly code moves to the monthly code; tỷ đồng → triệu."""
+    with (reference.FOLDER / "so_lieu_cong_bo_lao_cai.csv").open(encoding="utf-8", newline="") as handle:
+        source = list(csv.DictReader(handle))
+    rows: list[list[object]] = [["nam", "ma_chi_tieu", "gia_tri", "trang_thai_so_lieu", "ngay_cong_bo", "nguon",
+                                 "dia_ban", "ky", "don_vi", "trich_dan"]]
+    for r in source:
+        code, value, unit = r["ma_chi_tieu"], float(r["gia_tri"]), r["don_vi"]
+        if unit.endswith("/tháng") and code.startswith("thu_nhap_bq_ld") and not code.endswith("_thang"):
+            code += "_thang"
+        if unit == "tỷ đồng":
+            value, unit = value * 1000, "triệu đồng"
+        shown = int(value) if value.is_integer() else value
+        rows.append([r["nam"], code, shown, r["trang_thai"], r["ngay_nguon"], r["nguon"], _AREAS[r["dia_ban"]],
+                     r["ky"], unit, r["trich_dan"]])
+    path.write_text(_csv_text(rows), encoding="utf-8")
+
+
+def _merged_rows(part_rows: dict[str, YearRows], year: int, seed: int) -> YearRows:
+    """One register for the new province: every row on its new commune (the crosswalk of the
+    former one), a few still naming the former commune (converted by the loader, with a note)."""
+    rng = np.random.default_rng([seed, year, 9])
+    new_names = {_short_name(c.name) for c in reference.new_communes()} | {c.name for c in reference.new_communes()}
+    # a former name is written only where it names one former commune of the whole province
+    counts: dict[str, int] = {}
+    for c in reference.former_communes():
+        for text in {c.name, _short_name(c.name)}:
+            counts[text] = counts.get(text, 0) + 1
+    unique = {name for name, n in counts.items() if n == 1}
+    by_code = {c.code: c for c in reference.new_communes()}
+    out = YearRows([], [])
+    for rows in part_rows.values():
+        for kind, target in (("htx", out.htx), ("tht", out.tht)):
+            for row in getattr(rows, kind):
+                former: FormerCommune = row.pop("xa")  # type: ignore[assignment]
+                row.pop("don_vi", None)
+                new = by_code[reference.new_of(former.code)]
+                r = rng.random()
+                if r < CONVERTED_SHARE and former.name in unique and former.name not in new_names \
+                        and _short_name(former.name) not in new_names:
+                    row["xa"] = former.name
+                elif r > 0.95:
+                    row["xa"] = new.code
+                else:
+                    row["xa"] = new.name
+                row["_moi"] = new.code
+                target.append(row)
+    key = "ma_htx"
+    out.htx.sort(key=lambda r: (str(r["_moi"]), str(r[key])))
+    out.tht.sort(key=lambda r: (str(r["_moi"]), str(r["ma_tht"])))
+    for row in [*out.htx, *out.tht]:
+        row.pop("_moi")
+    return out
+
+
+def generate_lao_cai(out: Path) -> list[Path]:
+    """Write ``data/lao_cai``: dataset.yaml, units, crosswalk, assumed targets, published
+    figures and the registers 2020–2026 (see the module doc). Returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "dataset.yaml", out / "don_vi_hanh_chinh.csv", out / "chuyen_doi_dvhc.csv",
+               out / "chi_tieu.csv", out / "so_lieu_cong_bo.csv"]
+    write_lao_cai_meta(written[0])
+    write_lao_cai_units(written[1])
+    write_lao_cai_crosswalk(written[2])
+    write_lao_cai_targets(written[3])
+    write_lao_cai_published(written[4])
+    histories = lao_cai_histories()
+    for year in (*BASE_YEARS, *MERGED_YEARS):
+        folder = out / str(year)
+        folder.mkdir(exist_ok=True)
+        for old in [*folder.glob("htx*"), *folder.glob("tht*"), *folder.glob("nam.yaml")]:
+            old.unlink()
+        part_rows = {part: year_rows(profile, histories[part], year, seed) for part, profile, seed in LAO_CAI_PARTS}
+        if year in BASE_YEARS:
+            for part, profile, seed in LAO_CAI_PARTS:
+                _former_texts(part_rows[part], profile, seed, year)
+                written += write_former_year(folder, profile, part_rows[part], year,
+                                             first=profile is YEN_BAI_MERGED and year == BASE_YEARS[0],
+                                             stems=(f"htx_{part}", f"tht_{part}"))
+            continue
+        merged = _merged_rows(part_rows, year, LAO_CAI_SEED)
         bools_as_x = year % 2 == 0
-        hheaders = [(k, HTX_HEADERS_FIRST_YEAR.get(k, h) if first else h) for k, h in HTX_HEADERS]
-        hrows = [{k: _cell_text(k, v, first, bools_as_x) for k, v in r.items()} for r in hrows]
-        trows = [{k: _cell_text(k, v, first, bools_as_x) for k, v in r.items()} for r in trows]
-        if year == profile.csv_year:
-            write_csv(year_dir / "htx.csv", hheaders, hrows)
-            write_csv(year_dir / "tht.csv", list(THT_HEADERS), trows)
-            written += [year_dir / "htx.csv", year_dir / "tht.csv"]
-        else:
-            write_xlsx(year_dir / "htx.xlsx", hheaders, hrows, f"HTX {year}")
-            write_xlsx(year_dir / "tht.xlsx", list(THT_HEADERS), trows, f"THT {year}")
-            written += [year_dir / "htx.xlsx", year_dir / "tht.xlsx"]
+        hheaders = [(k, NEW_COMMUNE_HEADER if k == "xa" else h) for k, h in HTX_HEADERS if k != "don_vi"]
+        theaders = [(k, NEW_COMMUNE_HEADER if k == "xa" else h) for k, h in THT_HEADERS if k != "don_vi"]
+        hrows = [{k: _cell_text(k, v, False, bools_as_x) for k, v in r.items()} for r in merged.htx]
+        trows = [{k: _cell_text(k, v, False, bools_as_x) for k, v in r.items()} for r in merged.tht]
+        write_xlsx(folder / "htx.xlsx", hheaders, hrows, f"HTX {year}")
+        write_xlsx(folder / "tht.xlsx", theaders, trows, f"THT {year}")
+        written += [folder / "htx.xlsx", folder / "tht.xlsx"]
+        if year in ESTIMATES:
+            (folder / "nam.yaml").write_text(
+                "# Năm ước thực hiện: sổ đến ngày số liệu, báo cáo ghi «ước thực hiện năm …»\n"
+                f'ngay_so_lieu: "{ESTIMATES[year]:%d/%m/%Y}"\ntrang_thai: uoc\n', encoding="utf-8")
+            written.append(folder / "nam.yaml")
     return written
 
 
@@ -712,7 +1058,9 @@ def province_profile(index: int, htx_2024: int, tht_2024: int, years: tuple[int,
     code = f"{index + 1:02d}"
     units = tuple(
         (f"{code}{k:02d}", f"Đơn vị {code}-{k:02d}", f"ĐV {code}-{k:02d}",
-         tuple(f"Xã {code}-{k:02d}-{j:02d}" for j in range(1, 9)), float(rng.uniform(0.5, 1.5)))
+         tuple(FormerCommune(code, "", f"{code}{k:02d}", f"Đơn vị {code}-{k:02d}", f"{code}{k:02d}{j:02d}",
+                             f"Xã {code}-{k:02d}-{j:02d}", "xã") for j in range(1, 9)),
+         float(rng.uniform(0.5, 1.5)))
         for k in range(1, int(rng.integers(6, 14)))
     )
     return Profile(
@@ -772,11 +1120,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--national", action="store_true",
                         help="34 tỉnh × 10 năm (2015–2024), tổng năm 2024 bằng số cả nước, vào OUT/tinh_NN/")
     parser.add_argument("--provinces", type=int, default=None, help="chỉ sinh N tỉnh đầu (với --national)")
+    parser.add_argument("--lao-cai", action="store_true",
+                        help="bộ tỉnh Lào Cai (mới) 2020–2026 từ hai tỉnh cũ, vào OUT (ví dụ data/lao_cai)")
     args = parser.parse_args(argv)
     if args.national:
         generate_national(args.out, args.seed, args.provinces)
         return 0
-    for path in generate(args.out, YEN_BAI, args.seed):
+    paths = generate_lao_cai(args.out) if args.lao_cai else generate(args.out, YEN_BAI, args.seed)
+    for path in paths:
         print(f"đã ghi {path}")
     return 0
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from kttt.contract import normalize
@@ -32,6 +34,46 @@ class CellError(ValueError):
         self.code = code
 
 
+@dataclass(frozen=True)
+class BadCell:
+    """A cell Excel could not give a value for: an error (``#DIV/0!``, ``#N/A``, …) or a formula
+    whose result was never saved. Never blank, never a value: every parser rejects it.
+
+    >>> str(BadCell("loi", "#DIV/0!"))
+    '#DIV/0!'
+    """
+
+    kind: str  # "loi" (an Excel error value) or "cong_thuc" (a formula without a saved result)
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def error(self) -> CellError:
+        if self.kind == "loi":
+            return CellError(f"ô lỗi của Excel ({self.text}): sửa công thức hoặc nhập giá trị",
+                             f"an Excel error cell ({self.text}): fix the formula or type the value",
+                             "o_loi_excel")
+        return CellError("ô có công thức nhưng chưa có giá trị đã tính (mở tệp bằng Excel, tính lại và lưu)",
+                         "a formula cell without a saved result (open the file in Excel, recalculate, save)",
+                         "cong_thuc_chua_tinh")
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def clean_text(text: str) -> str:
+    """Text as one form: Unicode NFC, zero-width characters and soft hyphens removed, no
+    surrounding spaces — so a code typed in NFC and in NFD, or with a zero-width space, is the
+    same code.
+
+    >>> nfd = unicodedata.normalize("NFD", "HTX Tiến")
+    >>> clean_text("HTX\u200b01") == "HTX01", clean_text(nfd) == "HTX Tiến", nfd == "HTX Tiến"
+    (True, True, False)
+    """
+    return unicodedata.normalize("NFC", text).translate(_INVISIBLE).strip()
+
+
 def is_blank(value: Any) -> bool:
     """True for an empty cell: None, NaN, NaT or only spaces.
 
@@ -42,7 +84,7 @@ def is_blank(value: Any) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    if isinstance(value, str) and not value.strip():
+    if isinstance(value, str) and not clean_text(value):
         return True
     return type(value).__name__ == "NaTType"
 
@@ -57,7 +99,9 @@ def as_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y")
-    return str(value).strip()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return clean_text(str(value))
 
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -76,6 +120,8 @@ def parse_date(value: Any) -> dt.date:
     ...
     kttt.values.CellError: ngày không tồn tại (31/02/2022)
     """
+    if isinstance(value, BadCell):
+        raise value.error()
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -129,6 +175,8 @@ def parse_number(value: Any, number_format: str = "vi") -> float:
     ...
     kttt.values.CellError: sai định dạng số của bộ dữ liệu (dinh_dang_so: vi, ví dụ 1.234,5)
     """
+    if isinstance(value, BadCell):
+        raise value.error()
     if isinstance(value, bool):
         raise CellError("không phải số", "not a number", "khong_phai_so")
     if isinstance(value, int | float):
@@ -181,6 +229,8 @@ def parse_bool(value: Any) -> bool:
     >>> parse_bool("không"), parse_bool("x"), parse_bool(1)
     (False, True, True)
     """
+    if isinstance(value, BadCell):
+        raise value.error()
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):

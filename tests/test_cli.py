@@ -22,7 +22,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_validate_sample_prints_row_accounting() -> None:
     code, out, _ = run("validate", str(SAMPLE_DATASET))
     assert code == 0
-    assert "2022/htx.xlsx: đọc 669 = nhận 669 + loại 0" in out
+    assert "2022/htx.xlsx (trang «HTX 2022»): đọc 669 = nhận 669 + loại 0" in out
     assert "2021/htx.csv" in out and "Hợp lệ" in out
     assert "đã quy đổi từ đồng sang triệu đồng" in out
 
@@ -32,9 +32,10 @@ def test_validate_bad_dataset_exits_1_with_located_messages(tmp_path: Path) -> N
     root = make_dataset(tmp_path / "ds", htx_rows=with_cell(HTX_ROWS, 1, col, "31/02/2022"))
     code, out, _ = run("validate", str(root))
     assert code == 1
-    assert "2022/htx.xlsx: đọc 4 = nhận 3 + loại 1" in out
-    assert "2022/htx.xlsx, dòng 3, cột «Ngày thành lập», giá trị «31/02/2022»: ngày không tồn tại" in out
-    assert "(en) 2022/htx.xlsx, row 3" in out
+    assert "2022/htx.xlsx (trang «Sheet1»): đọc 4 = nhận 3 + loại 1" in out
+    assert ("2022/htx.xlsx, trang «Sheet1», dòng 3, cột «Ngày thành lập», giá trị «31/02/2022»: "
+            "ngày không tồn tại") in out
+    assert '(en) 2022/htx.xlsx, sheet "Sheet1", row 3' in out
 
 
 def test_validate_one_year(tmp_path: Path) -> None:

@@ -248,7 +248,7 @@ def _missing_units(root: Path) -> None:
 def _bad_unit_level(root: Path) -> None:
     make_dataset(root)
     p = root / "don_vi_hanh_chinh.csv"
-    p.write_text(p.read_text(encoding="utf-8").replace("133,Thị xã Nghĩa Lộ,huyen", "133,Thị xã Nghĩa Lộ,tinh"),
+    p.write_text(p.read_text(encoding="utf-8").replace("133,Thị xã Nghĩa Lộ,huyen", "133,Thị xã Nghĩa Lộ,thon"),
                  encoding="utf-8")
 
 

@@ -108,9 +108,13 @@ class Registers:
         return self.text("tht", "trang_thai") == "dang_hoat_dong"
 
     def in_year(self, which: str, column: str) -> np.ndarray:
-        """The date in ``column`` falls in the register's year (``nam``)."""
+        """The date in ``column`` falls in the register's year (``nam``), up to the register's
+        data date (``ngay_so_lieu``: 31/12, or the data date of an estimate year)."""
         frame = self.frame(which)
-        return (frame[column].dt.year == frame["nam"]).to_numpy(dtype=bool, na_value=False)
+        inside = frame[column].dt.year == frame["nam"]
+        if "ngay_so_lieu" in frame.columns:
+            inside &= frame[column] <= frame["ngay_so_lieu"]
+        return inside.to_numpy(dtype=bool, na_value=False)
 
     @cached_property
     def new_htx(self) -> np.ndarray:

@@ -18,8 +18,8 @@ from importlib import metadata
 from pathlib import Path
 
 from kttt.config import NOTEBOOKS_DIR, PACKAGE_DIR, register_files, years_needed
+from kttt.contract import SHARED_FILES, YEAR_FILE  # noqa: E402 - the dataset's files, one place
 
-SHARED_FILES = ("dataset.yaml", "don_vi_hanh_chinh.csv", "chi_tieu.csv", "so_lieu_cong_bo.csv")
 HISTORY_NOTEBOOKS = {"05_xu_huong"}
 PACKAGES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbformat", "ipykernel",
             "python-calamine", "xlsxwriter", "weasyprint", "babel", "pyyaml", "jinja2", "mistune")
@@ -68,6 +68,8 @@ def input_files(data_dir: Path, years: list[int]) -> list[Path]:
     for year in sorted(years):
         folder = data_dir / str(year)
         if folder.is_dir():
+            if (folder / YEAR_FILE).is_file():
+                files.append(folder / YEAR_FILE)
             for paths in register_files(folder).values():
                 files.extend(paths)
     return files
