@@ -25,7 +25,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from kttt import fmt  # noqa: E402
 from kttt.contract import LABELS, SECTOR_LABELS  # noqa: E402
@@ -141,11 +141,18 @@ def sector_bars(ctx, kind: str = "htx") -> Chart:  # noqa: ANN001
     return Chart(f"{kind}_linh_vuc", f"{name} hiện có theo lĩnh vực năm {ctx.year}", fig)
 
 
-def unit_bars(ctx, code: str) -> Chart:  # noqa: ANN001
-    """One indicator by district, horizontal bars, with the unit in the title."""
+MAX_BARS = 15  # an area chart with more areas shows the ones with the largest values
+
+
+def unit_bars(ctx, code: str, level: str | None = None) -> Chart:  # noqa: ANN001
+    """One indicator by area (districts while they exist, else communes), horizontal bars, with
+    the unit in the title; with more than :data:`MAX_BARS` areas, the largest ones."""
+    level = level or ctx.area_level
     t = ctx.table
-    rows = t[(t.ma_chi_tieu == code) & (t.dia_ban != PROVINCE) & (t.linh_vuc == "")]
+    rows = t[(t.ma_chi_tieu == code) & (t.cap_dia_ban == level) & (t.linh_vuc == "")]
     rows = rows.assign(_v=rows["gia_tri"].fillna(0)).sort_values(["_v", "dia_ban"])
+    total = len(rows)
+    rows = rows.tail(MAX_BARS)
     meta = CATALOGUE[code]
     decimals = 0 if meta.kind in ("count", "sum") else 1
     fig, ax = _figure(7.2, 0.4 * max(len(rows), 3) + 1.0)
@@ -154,12 +161,47 @@ def unit_bars(ctx, code: str) -> Chart:  # noqa: ANN001
         _bar_labels(ax, bars, decimals, horizontal=True)
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
+        if decimals == 0:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(vi_formatter(decimals))
-        title = f"{meta.name_vi} theo địa bàn năm {ctx.year} ({meta.unit})"
+        what = {"huyen": "huyện", "xa": "xã, phường", "tinh_cu": "tỉnh cũ"}.get(level or "", "địa bàn")
+        head = f"{len(rows)}/{total} {what} cao nhất" if total > len(rows) else f"theo {what}"
+        title = f"{meta.name_vi} {head} {ctx.short_label} ({meta.unit})"
         ax.set_title(title)
         ax.margins(x=0.15)
         fig.tight_layout()
     return Chart(f"dia_ban_{code}", title, fig)
+
+
+def former_province_trend(ctx, code: str = "htx_hien_co") -> Chart | None:  # noqa: ANN001
+    """A merged province's history stacked by former province (None for an unmerged one)."""
+    if not ctx.merged:
+        return None
+    from kttt.indicators import compute_groups
+
+    years = [y for y in ctx.dataset.years if y <= ctx.year]
+    groups = compute_groups(ctx.dataset, years, "tinh_cu")
+    part = groups[groups.ma_chi_tieu == code]
+    fig, ax = _figure(7.2, 3.3)
+    with plt.rc_context(STYLE):
+        bottom = np.zeros(len(years))
+        for i, p in enumerate(ctx.dataset.meta.tinh_cu):
+            values = part[part.dia_ban == p.ma].set_index("nam")["gia_tri"].reindex(years).fillna(0).to_numpy()
+            ax.bar([str(y) for y in years], values, bottom=bottom, color=PALETTE[i % len(PALETTE)], width=0.6,
+                   label=f"{p.ten} (cũ)")
+            bottom = bottom + values
+        for x, total in zip([str(y) for y in years], bottom, strict=True):
+            ax.annotate(fmt.number(total), (x, total), xytext=(0, 3), textcoords="offset points", ha="center",
+                        fontsize=8)
+        labels = [f"{y}\n(ước)" if ctx.dataset.info(y).is_estimate else str(y) for y in years]
+        ax.set_xticks(range(len(years)), labels)
+        ax.yaxis.set_major_formatter(vi_formatter())
+        ax.margins(y=0.15)
+        title = f"{CATALOGUE[code].name_vi} qua các năm: tổng của các tỉnh cũ"
+        ax.set_title(title)
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
+        fig.tight_layout()
+    return Chart(f"tinh_cu_{code}", title, fig)
 
 
 def distribution(ctx, kind: str, column: str) -> Chart:  # noqa: ANN001

@@ -34,7 +34,7 @@ from kttt.geography import ONE_DAY, Crosswalk, Units
 from kttt.indicators.catalogue import CATALOGUE
 from kttt.problems import FileReport, Problem
 from kttt.read import FileProblem, read_rows
-from kttt.values import CellError, as_text, parse_date, parse_int, parse_number
+from kttt.values import CellError, as_text, parse_bool, parse_date, parse_int, parse_number
 
 
 def _empty(columns: tuple[str, ...], types: dict[str, str] | None = None) -> pd.DataFrame:
@@ -317,8 +317,11 @@ def _year_code_value(file: str, n: int, cells: list[Any], index: dict[str, int],
 
 
 def load_targets(root: Path, number_format: str, problems: list[Problem], reports: list[FileReport]) -> pd.DataFrame:
-    """Read ``chi_tieu.csv``: ``nam, ma_chi_tieu, gia_tri, so_sanh, nguon`` (optional file)."""
-    empty = _empty(TARGET_COLUMNS, {"nam": "int64", "gia_tri": "float64"})
+    """Read ``chi_tieu.csv``: ``nam, ma_chi_tieu, gia_tri, so_sanh, nguon`` (optional file), and
+    the optional ``gia_dinh`` (true = an assumed target, not one set by the province: reports
+    say "mục tiêu giả định")."""
+    columns = (*TARGET_COLUMNS, "gia_dinh")
+    empty = _empty(columns, {"nam": "int64", "gia_tri": "float64", "gia_dinh": "bool"})
     if not (root / TARGETS_FILE).is_file():
         return empty
 
@@ -330,13 +333,20 @@ def load_targets(root: Path, number_format: str, problems: list[Problem], report
                                 "so_sanh must be >= or <=", code="gia_tri_khong_hop_le"))
         rec["so_sanh"] = comparison
         rec["nguon"] = as_text(cell(cells, index, "nguon") or "")
+        assumed = cell(cells, index, "gia_dinh")
+        try:
+            rec["gia_dinh"] = False if assumed is None else parse_bool(assumed)
+        except CellError as exc:
+            errs.append(Problem(TARGETS_FILE, n, "gia_dinh", assumed, exc.reason_vi, exc.reason_en, code=exc.code))
         return errs, rec
 
-    records = _rows(root, TARGETS_FILE, TARGET_COLUMNS, ("nam", "ma_chi_tieu", "gia_tri"), problems, reports,
+    records = _rows(root, TARGETS_FILE, columns, ("nam", "ma_chi_tieu", "gia_tri"), problems, reports,
                     "chi_tieu", parse)
     if not records:
         return empty
-    return pd.DataFrame.from_records(records, columns=list(TARGET_COLUMNS))
+    frame = pd.DataFrame.from_records(records, columns=list(columns))
+    frame["gia_dinh"] = frame["gia_dinh"].astype(bool)
+    return frame
 
 
 def load_published(root: Path, number_format: str, problems: list[Problem], reports: list[FileReport]) -> pd.DataFrame:

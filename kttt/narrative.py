@@ -30,6 +30,7 @@ class Fact:
     previous: float | None = None
     target: float | None = None
     comparison: str = ">="
+    assumed: bool = False  # the target is an assumption, not one the province set
 
     @property
     def has_value(self) -> bool:
@@ -58,14 +59,23 @@ def _clean(x: object) -> float | None:
     return None if fmt.is_empty(x) else float(x)  # type: ignore[arg-type]
 
 
-def facts_from_table(table: pd.DataFrame) -> dict[str, Fact]:
-    """Province-wide facts (all sectors) from :func:`kttt.indicators.compute_indicators`."""
+def facts_from_table(table: pd.DataFrame, assumed: set[str] | None = None) -> dict[str, Fact]:
+    """Province-wide facts (all sectors) from :func:`kttt.indicators.compute_indicators`;
+    ``assumed`` names the indicators whose target is an assumption."""
     rows = table[(table["dia_ban"] == PROVINCE) & (table["linh_vuc"] == ALL_SECTORS)]
     return {
         r.ma_chi_tieu: Fact(_clean(r.gia_tri), _clean(r.gia_tri_nam_truoc), _clean(r.chi_tieu),
-                            r.so_sanh or ">=")
+                            r.so_sanh or ">=", r.ma_chi_tieu in (assumed or set()))
         for r in rows.itertuples(index=False)
     }
+
+
+def assumed_codes(targets: pd.DataFrame | None, year: int) -> set[str]:
+    """Indicators whose target of ``year`` is marked assumed (``gia_dinh`` in chi_tieu.csv)."""
+    if targets is None or not len(targets) or "gia_dinh" not in targets.columns:
+        return set()
+    rows = targets[(targets["nam"] == year) & targets["gia_dinh"].astype(bool)]
+    return set(rows["ma_chi_tieu"])
 
 
 _KIND = {"htx": ("HTX", "HTX", "htx_thanh_lap_moi", "htx_hien_co", "Toàn tỉnh thành lập mới"),
@@ -106,11 +116,12 @@ def new_units_sentence(facts: dict[str, Fact], kind: str, year: int) -> str:
         if new.achievement is not None:
             pct = fmt.percent(new.achievement)
             target = f"{fmt.number(new.target)} {short}"
+            goal = "mục tiêu giả định" if new.assumed else "chỉ tiêu tỉnh giao"
             if new.met:
-                first += (f", bằng {pct} so với chỉ tiêu tỉnh giao ({target})" if kind == "htx"
-                          else f", đạt {pct} chỉ tiêu tỉnh giao ({target})")
+                first += (f", bằng {pct} so với {goal} ({target})" if kind == "htx"
+                          else f", đạt {pct} {goal} ({target})")
             else:
-                first += f", chỉ đạt {pct} chỉ tiêu tỉnh giao ({target})"
+                first += f", chỉ đạt {pct} {goal} ({target})"
     if not total.has_value:
         return first + "."
     total_text = f"{fmt.number(total.value)} {short}"
@@ -262,12 +273,17 @@ def targets_sentence(targets: pd.DataFrame, year: int) -> str:
     ordered += sorted(c for c in goals if c not in _TARGET_ORDER)
     phrases += [target_phrase(c, *goals[c]) for c in ordered]
     sources = " ".join(str(s) for s in rows["nguon"])
+    if "gia_dinh" in rows.columns and rows["gia_dinh"].astype(bool).all():
+        return f"Năm {year}, mục tiêu giả định (chưa có chỉ tiêu được giao): " + "; ".join(phrases) + "."
     subject = "BCĐ phát triển KTTT tỉnh" if "BCĐ" in sources else "tỉnh"
     return f"Năm {year}, {subject} đặt mục tiêu: " + "; ".join(phrases) + "."
 
 
-def paragraphs(table: pd.DataFrame, year: int, targets: pd.DataFrame | None = None) -> list[str]:
-    """The overview's paragraphs for ``year``; the last one lists year + 1's targets.
+def paragraphs(table: pd.DataFrame, year: int, targets: pd.DataFrame | None = None, info=None,  # noqa: ANN001
+               new_boundaries: bool = False) -> list[str]:
+    """The overview's paragraphs for ``year``; the last one lists year + 1's targets. An
+    estimate year (``info``: a :class:`~kttt.load.YearInfo`) opens with "Ước thực hiện năm Y
+    (số liệu đến …)"; comparisons across a boundary change say they are on the new boundaries.
 
     >>> from kttt.config import SAMPLE_DATASET
     >>> from kttt.load import load_dataset
@@ -277,8 +293,12 @@ def paragraphs(table: pd.DataFrame, year: int, targets: pd.DataFrame | None = No
     >>> "Toàn tỉnh thành lập mới 97 HTX, bằng 121,2% so với chỉ tiêu tỉnh giao (80 HTX)" in text
     True
     """
-    facts = facts_from_table(table)
+    facts = facts_from_table(table, assumed_codes(targets, year))
     first = new_units_sentence(facts, "htx", year) + " " + new_units_sentence(facts, "tht", year)
+    if info is not None and info.is_estimate:
+        first = f"Ước thực hiện năm {year} (số liệu đến {fmt.date(info.data_date)}): " + first[:1].lower() + first[1:]
+    if new_boundaries:
+        first += f" Các so sánh với năm {year - 1} tính trên địa giới hành chính mới."
     dissolved = facts.get("htx_giai_the", Fact(None))
     ended = facts.get("tht_cham_dut", Fact(None))
     if dissolved.has_value and ended.has_value and (dissolved.value or ended.value):

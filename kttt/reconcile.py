@@ -22,32 +22,45 @@ import pandas as pd
 from kttt import fmt
 from kttt.contract import PUBLISHED_STATUSES
 from kttt.indicators.catalogue import CATALOGUE
-from kttt.indicators.table import blank_missing, compute_values, missing_registers
+from kttt.indicators.table import (
+    PROVINCE,
+    blank_missing,
+    compute_groups,
+    compute_values,
+    missing_registers,
+)
 
-COLUMNS = ["nam", "ma_chi_tieu", "ten_chi_tieu", "gia_tri_cong_bo", "trang_thai_so_lieu",
+COLUMNS = ["nam", "ma_chi_tieu", "ten_chi_tieu", "dia_ban", "gia_tri_cong_bo", "trang_thai_so_lieu",
            "trang_thai", "ngay_cong_bo", "nguon", "gia_tri_tinh", "chenh_lech", "chenh_lech_pct", "khop"]
 
 
 def agree(code: str, computed: float | None, published: float) -> bool | None:
-    """Whether computed and published read the same once formatted (None without a value).
+    """Whether computed and published read the same once formatted (None without a value, or
+    for a published code outside the catalogue).
 
     >>> agree("thu_nhap_bq_ld_htx_thang", 5.30008, 5.3), agree("htx_hien_co", 651, 652)
     (True, False)
     """
-    if fmt.is_empty(computed):
+    if fmt.is_empty(computed) or code not in CATALOGUE:
         return None
     return fmt.short(code, computed) == fmt.short(code, published)
 
 
-def reconcile_values(published: pd.DataFrame, computed: dict[tuple[int, str], float]) -> pd.DataFrame:
-    """One line per published row: published, computed, difference, agreement."""
+def reconcile_values(published: pd.DataFrame, computed: dict[tuple, float]) -> pd.DataFrame:
+    """One line per published row: published, computed, difference, agreement. ``computed`` is
+    keyed by (year, code) for the province, or (year, code, area) for another area (``dia_ban``
+    of the published row); a code outside the catalogue has no computed value."""
     rows = []
     for r in published.itertuples(index=False):
-        value = computed.get((int(r.nam), r.ma_chi_tieu))
+        area = getattr(r, "dia_ban", PROVINCE) or PROVINCE
+        key = (int(r.nam), r.ma_chi_tieu) if area == PROVINCE else (int(r.nam), r.ma_chi_tieu, area)
+        value = computed.get(key)
         has = value is not None and not (isinstance(value, float) and math.isnan(value))
         diff = value - r.gia_tri if has else float("nan")
+        meta = CATALOGUE.get(r.ma_chi_tieu)
         rows.append({
-            "nam": int(r.nam), "ma_chi_tieu": r.ma_chi_tieu, "ten_chi_tieu": CATALOGUE[r.ma_chi_tieu].name_vi,
+            "nam": int(r.nam), "ma_chi_tieu": r.ma_chi_tieu,
+            "ten_chi_tieu": meta.name_vi if meta else f"{r.ma_chi_tieu} (ngoài danh mục)", "dia_ban": area,
             "gia_tri_cong_bo": float(r.gia_tri), "trang_thai_so_lieu": r.trang_thai_so_lieu,
             "trang_thai": PUBLISHED_STATUSES.get(r.trang_thai_so_lieu, r.trang_thai_so_lieu),
             "ngay_cong_bo": r.ngay_cong_bo, "nguon": r.nguon,
@@ -76,8 +89,14 @@ def reconcile(dataset, years: list[int] | None = None) -> pd.DataFrame:  # noqa:
     published = published[published["nam"].isin(years)] if len(published) else published
     if not years or published.empty:
         return pd.DataFrame(columns=COLUMNS)
-    values = blank_missing(compute_values(dataset.htx, dataset.tht, years, by_unit=False, by_sector=False),
-                           missing_registers(dataset))
-    computed = {(int(r.nam), r.ma_chi_tieu): r.gia_tri for r in values.itertuples(index=False)}
+    areas = set(published.get("dia_ban", pd.Series(dtype=object))) - {PROVINCE, ""}
+    values = blank_missing(compute_values(dataset.htx, dataset.tht, years, dataset.geo if areas else None,
+                                          by_unit=bool(areas), by_sector=False), missing_registers(dataset))
+    if areas:  # former provinces, also after the merger (through the crosswalk)
+        values = pd.concat([values, compute_groups(dataset, years, "tinh_cu")], ignore_index=True)
+    computed: dict[tuple, float] = {}
+    for r in values.itertuples(index=False):
+        key = (int(r.nam), r.ma_chi_tieu) if r.dia_ban == PROVINCE else (int(r.nam), r.ma_chi_tieu, r.dia_ban)
+        computed.setdefault(key, r.gia_tri)
     out = reconcile_values(published, computed)
-    return out.sort_values(["nam", "ma_chi_tieu", "ngay_cong_bo"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["nam", "dia_ban", "ma_chi_tieu", "ngay_cong_bo"], kind="stable").reset_index(drop=True)

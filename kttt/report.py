@@ -11,8 +11,8 @@ Notebooks stay thin: a parameters cell, then calls such as::
 Every display object renders escaped HTML (data-derived text included).
 
 >>> ctx = open("data/yen_bai", 2022)
->>> "MÔ PHỎNG" in banner(ctx).html
-True
+>>> "MÔ PHỎNG" in banner(ctx).html, year_line(ctx)
+(True, 'Tỉnh Yên Bái — năm báo cáo 2022 (số liệu tại 31/12/2022).')
 """
 
 from __future__ import annotations
@@ -54,21 +54,50 @@ def synthetic_notice(ctx: Context) -> str:
             "chỉ dùng để minh họa và kiểm thử; không phải số liệu chính thức.")
 
 
+def year_line(ctx: Context) -> str:
+    """``Tỉnh Yên Bái — năm báo cáo 2022 (số liệu tại 31/12/2022).`` or, for an estimate year,
+    ``Tỉnh Lào Cai — ước thực hiện năm 2026 (số liệu đến 30/11/2026).``"""
+    meta, info = ctx.dataset.meta, ctx.info
+    if info.is_estimate:
+        return f"{meta.ten} — {info.label}."
+    return f"{meta.ten} — năm báo cáo {ctx.year} (số liệu tại {fmt.date(info.data_date)})."
+
+
 def banner(ctx: Context) -> Html:
-    """The dataset, the year, and the synthetic-data warning when ``mo_phong: true``."""
-    meta = ctx.dataset.meta
+    """The dataset and the year (an estimate year says so, with its data date), the note of a
+    comparison across a boundary change, and the synthetic-data warning when ``mo_phong: true``."""
     notice = synthetic_notice(ctx)
-    parts = [f'<div class="kttt-banner"><p><strong>{html.escape(meta.ten)}</strong> — năm báo cáo {ctx.year} '
-             f"(số liệu tại 31/12/{ctx.year}).</p>"]
+    line = year_line(ctx)
+    parts = [f'<div class="kttt-banner"><p><strong>{html.escape(line)}</strong></p>']
+    if ctx.boundary_note:
+        parts.append(f'<p class="dia-gioi">{html.escape(ctx.boundary_note)}</p>')
     if notice:
         parts.append(f'<p class="mo-phong">{html.escape(notice)}</p>')
     parts.append("</div>")
-    return Html("".join(parts), f"{meta.ten} — {ctx.year}" + (f"\n{notice}" if notice else ""))
+    text = "\n".join(filter(None, [line, ctx.boundary_note, notice]))
+    return Html("".join(parts), text)
+
+
+def section(title: str, *items: object) -> Html | None:
+    """A heading and what follows it, only when there is something to show (a table of former
+    provinces exists only for a merged province): nothing at all otherwise."""
+    shown = [i for i in items if i is not None]
+    if not shown:
+        return None
+    bodies = []
+    for item in shown:
+        rich = getattr(item, "_repr_html_", None)
+        if rich is not None:
+            bodies.append(rich())
+        else:
+            svg = getattr(item, "svg", None)
+            bodies.append(svg() if svg is not None else html.escape(str(item)))
+    return Html(f"<h2>{html.escape(title)}</h2>" + "".join(bodies), title)
 
 
 def narrative(ctx: Context) -> Html:
     """The generated paragraphs of the overview (the published report's register)."""
-    paras = paragraphs(ctx.table, ctx.year, ctx.dataset.targets)
+    paras = paragraphs(ctx.table, ctx.year, ctx.dataset.targets, ctx.info, bool(ctx.boundary_note))
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
     return Html(f'<div class="loi-van">{body}</div>', "\n\n".join(paras))
 

@@ -10,6 +10,7 @@ from kttt.indicators.registry import REGISTRY, Indicator
 from kttt.indicators.table import (
     ALL_SECTORS,
     PROVINCE,
+    compute_groups,
     compute_history,
     compute_indicators,
     compute_many,
@@ -22,6 +23,6 @@ from kttt.indicators.table import (
 
 __all__ = [
     "CATALOGUE", "CODES", "Meta", "REGISTRY", "Indicator", "ALL_SECTORS", "PROVINCE",
-    "compute_history", "compute_indicators", "compute_many", "compute_table", "compute_values",
+    "compute_groups", "compute_history", "compute_indicators", "compute_many", "compute_table", "compute_values",
     "machine_number", "to_machine", "to_records",
 ]

@@ -390,6 +390,23 @@ def missing_registers(dataset) -> set[tuple[int, str]]:  # noqa: ANN001
     return {(y, r) for y in dataset.years for r in ("htx", "tht") if (y, r) not in present} | absent
 
 
+def compute_groups(dataset, years: Sequence[int], column: str | None) -> pd.DataFrame:  # noqa: ANN001
+    """Every indicator for ``years`` grouped by a row column as the rows give it — the former
+    province (``tinh_cu``) or former district (``huyen_cu``), filled through the crosswalk after
+    a change — with ``cap_dia_ban`` = the column; province-wide only when ``column`` is None.
+
+    >>> from kttt.config import SAMPLE_DATASET
+    >>> from kttt.load import load_dataset
+    >>> g = compute_groups(load_dataset(SAMPLE_DATASET, years=[2022]), [2022], "huyen_cu")
+    >>> int(g[(g.ma_chi_tieu == "htx_hien_co") & (g.cap_dia_ban == "huyen_cu")]["gia_tri"].sum())
+    652
+    """
+    levels = [(column, column)] if column else []
+    values = compute_values(dataset.htx, dataset.tht, list(years), None, by_unit=bool(levels), by_sector=False,
+                            levels=levels)
+    return blank_missing(values, missing_registers(dataset))
+
+
 def compute_history(dataset, years: Sequence[int] | None = None, by: str | None = None) -> pd.DataFrame:  # noqa: ANN001
     """Values of every indicator for every year (the trend notebook's table): province-wide,
     and with ``by="tinh_cu"`` also by former province — for a merged province its history as

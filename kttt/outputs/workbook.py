@@ -9,14 +9,16 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from kttt.tables import NOTEBOOK_TITLES, TABLES, Context, ReportTable
+from kttt.tables import NOTEBOOK_TITLES, Context, ReportTable
 
 NUMBER_FORMATS = {"int": "#,##0", "dec1": "#,##0.0", "money": "#,##0.0", "pct": '#,##0.0"%"', "date": "dd/mm/yyyy"}
 
 
 def all_tables(ctx: Context) -> list[ReportTable]:
-    """Every table of every notebook of the year, in report order."""
-    return [fn(ctx) for fns in TABLES.values() for fn in fns]
+    """Every table of every notebook of the year, in report order (see tables.report_tables)."""
+    from kttt.tables import report_tables
+
+    return report_tables(ctx)
 
 
 def _cell_value(value: object) -> object:
