@@ -7,14 +7,15 @@ import json
 from pathlib import Path
 
 from kttt import __version__
-from kttt.outputs import MANIFEST
-from kttt.pipeline.plan import package_versions, sha256_file, source_digest
+from kttt.outputs import MANIFEST, fonts
 
 
 def write_manifest(folder: Path, root: Path, dataset, year: int, formats: tuple[str, ...],  # noqa: ANN001
                    inputs: list[Path], books: list[str], data_dir_arg: str, key: str, commit: str) -> None:
     """Provenance of a year: SHA-256 of every input and output, versions, parameters, the
-    data's date (not the clock's)."""
+    font files the documents were drawn with (name, SHA-256), the data's date (not the clock's)."""
+    from kttt.pipeline.plan import package_versions, sha256_file, source_digest  # the pipeline imports this module
+
     meta = dataset.meta
     read = {p.relative_to(root).as_posix() for p in inputs}
     outputs = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != MANIFEST)
@@ -35,6 +36,7 @@ def write_manifest(folder: Path, root: Path, dataset, year: int, formats: tuple[
                     for f in dataset.files if f.file in read],
         "notebook": sorted(books),
         "dau_ra": [{"tep": name, "sha256": sha256_file(folder / name)} for name in outputs],
+        "phong_chu": fonts.manifest_entries(formats),
         "khoa_dung": key,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
