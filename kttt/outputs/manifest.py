@@ -14,7 +14,8 @@ def write_manifest(folder: Path, root: Path, dataset, year: int, formats: tuple[
                    inputs: list[Path], books: list[str], data_dir_arg: str, key: str, commit: str) -> None:
     """Provenance of a year: SHA-256 of every input and output, versions, parameters, the
     font files the documents were drawn with (name, SHA-256), the data's date (not the clock's)."""
-    from kttt.pipeline.plan import package_versions, sha256_file, source_digest  # the pipeline imports this module
+    # imported here: kttt.pipeline imports this module
+    from kttt.pipeline.plan import package_versions, sha256_file, source_digest
 
     meta = dataset.meta
     read = {p.relative_to(root).as_posix() for p in inputs}
