@@ -1,24 +1,26 @@
 """The fonts of the published documents, named once: which files, from which package.
 
 - The printed PDF embeds exactly :data:`PDF_FONTS` (``@font-face`` rules written by
-  ``document.html.j2`` from this list): Liberation Sans for the text (Debian
-  ``fonts-liberation``: regular, bold, italic, bold italic) and DejaVu Sans for the charts,
-  whose SVG text names it (``fonts-dejavu-core``: regular, bold). After rendering,
-  :func:`check_embedded` refuses a glyph taken from any other file or missing from these: no
-  silent fallback to whatever the machine has.
+  ``document.html.j2`` from this list): DejaVu Sans, regular and bold (Debian
+  ``fonts-dejavu-core``), for the text and for the charts, whose SVG text names it. It covers
+  Vietnamese fully (Debian's Liberation 1.07 lacks ơ, ư and the letters with a dot below or a
+  hook above, so a Liberation text would mix fonts inside words); italic is slanted from the
+  regular face. After rendering, :func:`check_embedded` refuses a glyph taken from any other
+  file or missing from these: no silent fallback to whatever the machine has.
 - The Word report names :data:`DOCX_FONT` (Times New Roman, as Nghị định 30/2020 asks) and
   embeds nothing; LibreOffice renders it with Liberation Serif, metric-compatible
-  (:data:`DOCX_PREVIEW_FONTS`, used by the tests). Its charts are PNG drawn by matplotlib with
+  (:data:`DOCX_PREVIEW_FONTS`, used by the tests; Liberation 1.07 lacks some Vietnamese
+  letters, which LibreOffice then draws with DejaVu Serif). Its charts are PNG drawn by matplotlib with
   the DejaVu Sans that matplotlib ships (:func:`chart_fonts`).
 - :func:`manifest_entries` lists every file a year's formats used (name, SHA-256) for
   ``manifest.json``.
 
 A missing file raises :class:`FontError`, which names the file and the package to install.
 
->>> [f"{f.family} {f.face}" for f in PDF_FONTS][:2]
-['Liberation Sans Regular', 'Liberation Sans Bold']
+>>> [f"{f.family} {f.face}" for f in PDF_FONTS]
+['DejaVu Sans Regular', 'DejaVu Sans Bold']
 >>> css_family(TEXT_FAMILIES)
-'"Liberation Sans", "DejaVu Sans"'
+'"DejaVu Sans"'
 """
 
 from __future__ import annotations
@@ -73,16 +75,13 @@ def _faces(family: str, folder: Path, package: str, files: dict[tuple[int, str],
 _FOUR = {(400, "normal"): "{0}-Regular.ttf", (700, "normal"): "{0}-Bold.ttf",
          (400, "italic"): "{0}-Italic.ttf", (700, "italic"): "{0}-BoldItalic.ttf"}
 
-PDF_FONTS: tuple[FontFile, ...] = (
-    *_faces("Liberation Sans", DEBIAN_FONTS / "liberation", "fonts-liberation",
-            {k: v.format("LiberationSans") for k, v in _FOUR.items()}),
-    *_faces("DejaVu Sans", DEBIAN_FONTS / "dejavu", "fonts-dejavu-core",
-            {(400, "normal"): "DejaVuSans.ttf", (700, "normal"): "DejaVuSans-Bold.ttf"}),
-)
+PDF_FONTS: tuple[FontFile, ...] = _faces(
+    "DejaVu Sans", DEBIAN_FONTS / "dejavu", "fonts-dejavu-core",
+    {(400, "normal"): "DejaVuSans.ttf", (700, "normal"): "DejaVuSans-Bold.ttf"})
 """Every font file the printed PDF may embed."""
 
-TEXT_FAMILIES: tuple[str, ...] = ("Liberation Sans", "DejaVu Sans")
-"""The PDF's text font, then the one that fills in a glyph it lacks (both in PDF_FONTS)."""
+TEXT_FAMILIES: tuple[str, ...] = ("DejaVu Sans",)
+"""The PDF's text font families (each in PDF_FONTS)."""
 
 DOCX_FONT = "Times New Roman"
 """The font the Word report names (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
@@ -165,18 +164,22 @@ def check_embedded(used: Iterable[tuple[str, str, Iterable[str]]], allowed: Iter
                         "or characters its fonts lack.")
 
 
-def used_by(formats: Iterable[str]) -> tuple[FontFile, ...]:
-    """The font files these output formats draw with (in a stable order)."""
-    wanted = set(formats)
-    fonts: list[FontFile] = []
-    if "pdf" in wanted:
-        fonts += PDF_FONTS
-    if "docx" in wanted:
-        fonts += chart_fonts()
-    return tuple(dict.fromkeys(fonts))
+def fonts_of(output: str) -> tuple[FontFile, ...]:
+    """The font files one output format draws with (none for formats without drawn text).
+
+    >>> [f.path.name for f in fonts_of("pdf")], fonts_of("csv")
+    (['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'], ())
+    """
+    if output == "pdf":
+        return PDF_FONTS
+    if output == "docx":
+        return chart_fonts()
+    return ()
 
 
 def manifest_entries(formats: Iterable[str]) -> list[dict[str, str]]:
-    """One record per font file used by these formats: family, face, file, package, SHA-256."""
-    return [{"ho_phong": f.family, "kieu": f.face, "tep": f.path.name, "goi": f.package, "sha256": f.sha256}
-            for f in require(used_by(formats))]
+    """One record per font file used by these formats: family, face, file, package, SHA-256
+    and the format that used it."""
+    return [{"ho_phong": f.family, "kieu": f.face, "tep": f.path.name, "goi": f.package, "sha256": f.sha256,
+             "dinh_dang": output}
+            for output in formats for f in require(fonts_of(output))]

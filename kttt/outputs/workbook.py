@@ -71,8 +71,8 @@ def column_width(header: str, shown: list[str], numeric: bool) -> float:
 
     >>> column_width("Số HTX hiện có", ["652", "5.894"], numeric=True)
     8.0
-    >>> column_width("Tỷ lệ trong số HTX được xếp loại (%)", ["12,5"], numeric=True)
-    10.0
+    >>> column_width("Vốn điều lệ", ["1.300.000,5"], numeric=True)
+    13.0
     >>> column_width("Nguồn", ["Liên minh HTX tỉnh Yên Bái, tin «Hội nghị …», 10/01/2023" * 2], numeric=False)
     42.0
     """
