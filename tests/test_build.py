@@ -59,7 +59,7 @@ def test_progress_is_shown_per_notebook(sample: tuple[Path, list[str]]) -> None:
 def test_every_output_exists(sample: tuple[Path, list[str]]) -> None:
     folder = year_dir(sample)
     expected = {f"{n}.html" for n in NOTEBOOKS} | {"index.html", "bao_cao_kttt_2022.pdf", "bang_bieu_2022.xlsx",
-                                                    "chi_so_2022.csv", "manifest.json"}
+                                                    "bao_cao_kttt_2022.docx", "chi_so_2022.csv", "manifest.json"}
     assert expected == {p.name for p in folder.iterdir()}
     site = (sample[0] / "yen_bai" / "index.html").read_text(encoding="utf-8")
     assert 'href="2022/index.html"' in site and 'lang="vi"' in site

@@ -10,7 +10,7 @@ A renderer is ``render(source: RenderSource, target: Path) -> list[str]``: it wr
 into ``target`` (a staging folder) and returns their names.
 
 >>> [o.name for o in OUTPUTS.values()]
-['html', 'pdf', 'xlsx', 'csv']
+['html', 'pdf', 'docx', 'xlsx', 'csv']
 >>> OUTPUTS["pdf"].file_name(2022)
 'bao_cao_kttt_2022.pdf'
 >>> sorted(expected_files(2022, ("csv", "xlsx"), ["01_tong_quan"]))
@@ -65,6 +65,8 @@ OUTPUTS: dict[str, Output] = {o.name: o for o in (
     Output("html", "Các trang HTML (bản công bố)", "", "kttt.outputs.html:render"),
     Output("pdf", "Báo cáo PDF (khổ A4, để in)", "bao_cao_kttt_{year}.pdf", "kttt.outputs.pdf:render",
            own_task=True),
+    Output("docx", "Báo cáo Word theo thể thức Nghị định 30/2020 (để soạn, trình ký)", "bao_cao_kttt_{year}.docx",
+           "kttt.outputs.docx:render", own_task=True),
     Output("xlsx", "Bảng biểu Excel (mọi bảng của báo cáo)", "bang_bieu_{year}.xlsx",
            "kttt.outputs.workbook:render"),
     Output("csv", "Bảng chỉ tiêu CSV (định dạng máy đọc)", "chi_so_{year}.csv",
@@ -79,7 +81,7 @@ def choose(asked: Iterable[str] | None) -> tuple[str, ...]:
     every ``always`` format. Unknown names raise ``ValueError`` naming the known ones.
 
     >>> choose(["xlsx"]), choose(None)
-    (('xlsx', 'csv'), ('html', 'pdf', 'xlsx', 'csv'))
+    (('xlsx', 'csv'), ('html', 'pdf', 'docx', 'xlsx', 'csv'))
     """
     wanted = set(DEFAULT_FORMATS if asked is None else asked)
     unknown = wanted - set(OUTPUTS)

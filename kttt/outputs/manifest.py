@@ -7,14 +7,27 @@ import json
 from pathlib import Path
 
 from kttt import __version__
-from kttt.outputs import MANIFEST
-from kttt.pipeline.plan import package_versions, sha256_file, source_digest
+from kttt.outputs import MANIFEST, fonts
+
+
+def data_date(dataset, year: int) -> dt.date:  # noqa: ANN001
+    """The date the year's registers describe: the dataset's (``<year>/nam.yaml``) when the
+    loader gives it, 31/12 of the year otherwise.
+
+    >>> data_date(object(), 2022)
+    datetime.date(2022, 12, 31)
+    """
+    given = getattr(dataset, "data_date", None)
+    return given(year) if callable(given) else dt.date(year, 12, 31)
 
 
 def write_manifest(folder: Path, root: Path, dataset, year: int, formats: tuple[str, ...],  # noqa: ANN001
                    inputs: list[Path], books: list[str], data_dir_arg: str, key: str, commit: str) -> None:
     """Provenance of a year: SHA-256 of every input and output, versions, parameters, the
-    data's date (not the clock's)."""
+    font files the documents were drawn with (name, SHA-256), the data's date (not the clock's)."""
+    # imported here: kttt.pipeline imports this module
+    from kttt.pipeline.plan import package_versions, sha256_file, source_digest
+
     meta = dataset.meta
     read = {p.relative_to(root).as_posix() for p in inputs}
     outputs = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != MANIFEST)
@@ -24,7 +37,7 @@ def write_manifest(folder: Path, root: Path, dataset, year: int, formats: tuple[
         "ma_tinh": meta.ma_tinh,
         "mo_phong": meta.mo_phong,
         "nam": year,
-        "ngay_so_lieu": dt.date(year, 12, 31).isoformat(),
+        "ngay_so_lieu": data_date(dataset, year).isoformat(),
         "tham_so": {"year": year, "data_dir": data_dir_arg},
         "kttt": {"phien_ban": __version__, "git_commit": commit, "ma_bam_ma_nguon": source_digest()},
         "goi": package_versions(),
@@ -35,6 +48,7 @@ def write_manifest(folder: Path, root: Path, dataset, year: int, formats: tuple[
                     for f in dataset.files if f.file in read],
         "notebook": sorted(books),
         "dau_ra": [{"tep": name, "sha256": sha256_file(folder / name)} for name in outputs],
+        "phong_chu": fonts.manifest_entries(formats),
         "khoa_dung": key,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

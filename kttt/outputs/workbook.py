@@ -1,9 +1,17 @@
-"""The year's workbook: every report table, a sheet each."""
+"""The year's workbook: every report table, a sheet each, set up to print as an office prints it.
+
+Each table sheet keeps one fixed layout — row 1 the title, row 2 the synthetic-data notice,
+row 3 the note, row 4 the headers, data from row 5 — and prints on A4, one page wide
+(landscape when the table is wide), with rows 1–4 repeated on every page and "Trang x / y" in
+the footer. Header rows are frozen, tables have filters, columns are as wide as their longest
+word or value (headers wrap between words).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +20,13 @@ import xlsxwriter
 from kttt.tables import NOTEBOOK_TITLES, Context, ReportTable
 
 NUMBER_FORMATS = {"int": "#,##0", "dec1": "#,##0.0", "money": "#,##0.0", "pct": '#,##0.0"%"', "date": "dd/mm/yyyy"}
+
+HEADER_ROW = 3  # 0-based: row 4 as Excel shows it
+A4 = 9  # Excel's paper code
+PORTRAIT_WIDTH = 95.0  # column width units (≈ characters) that fit A4 portrait within the margins
+LANDSCAPE_FROM = 1.15  # wider than this × PORTRAIT_WIDTH: landscape (narrower: portrait, scaled ≥ 87%)
+TEXT_CAP, NUMBER_CAP = 42.0, 18.0  # widest column, in characters, before text wraps
+LINE_HEIGHT = 15.0  # points per line of 11 pt text
 
 
 def all_tables(ctx: Context) -> list[ReportTable]:
@@ -33,58 +48,137 @@ def _cell_value(value: object) -> object:
     return value
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide, broken between words.
+
+    >>> wrapped_lines("Thu nhập BQ lao động HTX (triệu đồng/tháng)", 14)
+    4
+    >>> wrapped_lines("Chỉ tiêu", 30), wrapped_lines("", 10)
+    (1, 1)
+    """
+    lines, used = 1, 0
+    for word in text.split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need <= width or used == 0:
+            used = need
+        else:
+            lines += 1
+            used = len(word)
+    return lines
+
+
+def column_width(header: str, shown: list[str], numeric: bool) -> float:
+    """A column's width in characters: its longest header word and longest shown value (plus
+    a margin), at least 8, at most 42 for text (longer text wraps) and 18 for numbers.
+
+    >>> column_width("Số HTX hiện có", ["652", "5.894"], numeric=True)
+    8.0
+    >>> column_width("Vốn điều lệ", ["1.300.000,5"], numeric=True)
+    13.0
+    >>> column_width("Nguồn", ["Liên minh HTX tỉnh Yên Bái, tin «Hội nghị …», 10/01/2023" * 2], numeric=False)
+    42.0
+    """
+    longest_word = max((len(w) for w in header.split()), default=0)
+    longest_value = max((len(v) for v in shown), default=0)
+    cap = NUMBER_CAP if numeric else TEXT_CAP
+    return float(min(max(longest_word + 2, longest_value + 2, 8), cap))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a table sheet prints: column widths, header lines, orientation."""
+
+    widths: list[float]
+    header_lines: int
+    landscape: bool
+
+
+def layout(table: ReportTable) -> Layout:
+    """Column widths from the Vietnamese headers and the values as shown; landscape when the
+    columns together are clearly wider than A4 portrait (a little wider prints portrait,
+    scaled to the page width)."""
+    shown = table.formatted()
+    widths = [column_width(str(c), list(shown[c]), table.kind(c) not in ("text", "bool"))
+              for c in table.frame.columns]
+    lines = max((wrapped_lines(str(c), w) for c, w in zip(table.frame.columns, widths, strict=True)), default=1)
+    return Layout(widths, lines, sum(widths) > PORTRAIT_WIDTH * LANDSCAPE_FROM)
+
+
+def _header_footer_text(text: str) -> str:
+    """Text for an Excel page header/footer: ``&`` doubled (it starts a code there)."""
+    return text.replace("&", "&&")
+
+
+def _print_setup(ws, title: str, notice: str, landscape: bool, repeat_to: int | None) -> None:  # noqa: ANN001
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as the rows need
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    ws.center_horizontally()
+    if repeat_to is not None:
+        ws.repeat_rows(0, repeat_to)
+    ws.set_header("&L" + _header_footer_text(title[:120]), margin=0.3)
+    left = ("&L" + _header_footer_text("DỮ LIỆU MÔ PHỎNG")) if notice else ""
+    ws.set_footer(left + "&CTrang &P / &N", margin=0.3)
+
+
 def write_workbook(path: Path, ctx: Context, tables: list[ReportTable], build_date: dt.date,
                    notice: str) -> None:
-    """One sheet per table: title, note, Vietnamese headers, number formats; reproducible bytes."""
+    """One sheet per table: title, note, Vietnamese headers, number formats, print setup;
+    reproducible bytes."""
     created = dt.datetime(build_date.year, build_date.month, build_date.day)
+    book_title = f"Bảng biểu kinh tế tập thể năm {ctx.year} — {ctx.dataset.meta.ten}"
     wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
-    wb.set_properties({"title": f"Bảng biểu kinh tế tập thể năm {ctx.year} — {ctx.dataset.meta.ten}",
-                       "author": "kttt", "created": created, "comments": notice})
-    bold = wb.add_format({"bold": True, "font_size": 12})
+    wb.set_properties({"title": book_title, "author": "kttt", "created": created, "comments": notice})
+    bold = wb.add_format({"bold": True, "font_size": 12, "text_wrap": True, "valign": "top"})
     head = wb.add_format({"bold": True, "bg_color": "#EEF4F8", "border": 1, "text_wrap": True, "valign": "top"})
-    note = wb.add_format({"italic": True, "font_color": "#5B6770"})
-    warn = wb.add_format({"bold": True, "font_color": "#5C4400", "bg_color": "#FFF3CD"})
-    formats = {kind: wb.add_format({"num_format": f, "border": 1}) for kind, f in NUMBER_FORMATS.items()}
-    text = wb.add_format({"border": 1, "text_wrap": False})
+    note = wb.add_format({"italic": True, "font_color": "#5B6770", "text_wrap": True, "valign": "top"})
+    warn = wb.add_format({"bold": True, "font_color": "#5C4400", "bg_color": "#FFF3CD", "text_wrap": True,
+                          "valign": "top"})
+    formats = {kind: wb.add_format({"num_format": f, "border": 1, "valign": "top"}) for kind, f in NUMBER_FORMATS.items()}
+    text = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
 
     intro = wb.add_worksheet("gioi_thieu")
-    intro.write_string(0, 0, f"Bảng biểu kinh tế tập thể năm {ctx.year} — {ctx.dataset.meta.ten}", bold)
+    intro_widths = [24.0, 70.0, 24.0]
+    for j, w in enumerate(intro_widths):
+        intro.set_column(j, j, w)
+    _banner(intro, 0, book_title, bold, intro_widths)
     row = 1
     if notice:
-        intro.write_string(row, 0, notice, warn)
+        _banner(intro, row, notice, warn, intro_widths)
         row += 1
     intro.write_string(row + 1, 0, "Trang tính", head)
     intro.write_string(row + 1, 1, "Bảng", head)
     intro.write_string(row + 1, 2, "Thuộc phần", head)
     for i, table in enumerate(tables, start=row + 2):
-        intro.write_url(i, 0, f"internal:'{table.key}'!A1", string=table.key)
-        intro.write_string(i, 1, table.title)
-        intro.write_string(i, 2, NOTEBOOK_TITLES.get(table.notebook, table.notebook))
-    intro.set_column(0, 0, 24)
-    intro.set_column(1, 1, 70)
-    intro.set_column(2, 2, 24)
+        intro.write_url(i, 0, f"internal:'{table.key[:31]}'!A1", string=table.key)
+        intro.write_string(i, 1, table.title, text)
+        intro.write_string(i, 2, NOTEBOOK_TITLES.get(table.notebook, table.notebook), text)
+    intro.freeze_panes(row + 2, 0)
+    _print_setup(intro, book_title, notice, landscape=False, repeat_to=row + 1)
 
     for table in tables:
         ws = wb.add_worksheet(table.key[:31])
+        shape = layout(table)
+        columns = list(table.frame.columns)
+        for j, width in enumerate(shape.widths):
+            ws.set_column(j, j, width)
         # fixed layout: row 1 title, row 2 synthetic-data notice, row 3 note, row 4 headers
-        ws.write_string(0, 0, table.title, bold)
+        _banner(ws, 0, table.title, bold, shape.widths)
         if notice:
-            ws.write_string(1, 0, notice, warn)
+            _banner(ws, 1, notice, warn, shape.widths)
         if table.note:
-            ws.write_string(2, 0, table.note, note)
-        header_row = 3
-        for j, column in enumerate(table.frame.columns):
-            ws.write_string(header_row, j, str(column), head)
-            kind = table.kind(column)
-            width = max(len(str(column)), 10 if kind != "text" else 14)
-            if kind == "text":
-                longest = table.frame[column].astype(str).str.len().max() if len(table.frame) else 0
-                width = max(width, min(int(longest or 0), 60))
-            ws.set_column(j, j, min(width + 2, 62))
-        for i, values in enumerate(table.frame.itertuples(index=False), start=header_row + 1):
-            for j, column in enumerate(table.frame.columns):
+            _banner(ws, 2, table.note, note, shape.widths)
+        for j, column in enumerate(columns):
+            ws.write_string(HEADER_ROW, j, str(column), head)
+        ws.set_row(HEADER_ROW, LINE_HEIGHT * shape.header_lines)
+        kinds = [table.kind(c) for c in columns]
+        for i, values in enumerate(table.frame.itertuples(index=False), start=HEADER_ROW + 1):
+            for j, kind in enumerate(kinds):
                 value = _cell_value(values[j])
-                kind = table.kind(column)
                 if value is None:
                     ws.write_blank(i, j, None, text)
                 elif kind in NUMBER_FORMATS and kind != "date" and isinstance(value, int | float) and not isinstance(value, bool):
@@ -95,8 +189,22 @@ def write_workbook(path: Path, ctx: Context, tables: list[ReportTable], build_da
                     ws.write_string(i, j, "Có" if value else "Không", text)
                 else:
                     ws.write_string(i, j, str(value), text)
-        ws.freeze_panes(header_row + 1, 0)
+        last_row = HEADER_ROW + max(len(table.frame), 1)
+        if columns:
+            ws.autofilter(HEADER_ROW, 0, last_row, len(columns) - 1)
+        ws.freeze_panes(HEADER_ROW + 1, 0)
+        _print_setup(ws, table.title, notice, shape.landscape, repeat_to=HEADER_ROW)
     wb.close()
+
+
+def _banner(ws, row: int, value: str, cell_format, widths: list[float]) -> None:  # noqa: ANN001
+    """A line of text across the table's width (merged, wrapped, tall enough for its lines)."""
+    total = sum(widths) if widths else 60.0
+    if len(widths) > 1:
+        ws.merge_range(row, 0, row, len(widths) - 1, value, cell_format)
+    else:
+        ws.write_string(row, 0, value, cell_format)
+    ws.set_row(row, LINE_HEIGHT * 1.1 * wrapped_lines(value, total * 0.95))
 
 
 def render(source, target: Path) -> list[str]:  # noqa: ANN001 - a kttt.outputs.RenderSource
