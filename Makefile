@@ -7,6 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 KTTT := $(VENV)/bin/kttt
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 DATA ?= data/yen_bai
 OUT ?= reports
 JOBS ?=
@@ -25,6 +26,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create/refresh the virtual environment (.venv) from pyproject.toml
 
+$(AXE): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
 report: $(STAMP) ## Build every year of the sample dataset into reports/ (HTML, PDF, XLSX, CSV)
 	$(KTTT) build $(DATA) --all-years --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
@@ -34,13 +39,13 @@ validate: $(STAMP) ## Check the sample dataset against the data contract
 indicators: $(STAMP) ## Print the 2022 indicator table of the sample (YEAR=2022)
 	$(KTTT) indicators $(DATA) --year $(or $(YEAR),2022)
 
-test: $(STAMP) lint ## Lint, then run every test (unit, doctests, end-to-end)
+test: $(STAMP) $(AXE) lint ## Lint, then run every test (unit, doctests, end-to-end)
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP) ## Unit tests and doctests only (no notebooks, no browser)
 	$(PY) -m pytest -q -m "not e2e"
 
-test-e2e: $(STAMP) ## End-to-end tests only (notebooks, build, browser)
+test-e2e: $(STAMP) $(AXE) ## End-to-end tests only (notebooks, build, browser, accessibility)
 	$(PY) -m pytest -q -m e2e
 
 lint: $(STAMP) ## ruff check (code and tests)
@@ -57,4 +62,4 @@ bench: $(STAMP) ## Measure build speed against the naive way; writes docs/benchm
 	$(PY) benchmarks/run.py
 
 clean: ## Remove generated reports and caches (keeps .venv)
-	rm -rf $(OUT)/*/ .kttt-cache .pytest_cache .ruff_cache
+	rm -rf $(OUT)/*/ .kttt-cache .pytest_cache .ruff_cache node_modules

@@ -18,11 +18,11 @@ True
 from __future__ import annotations
 
 import builtins
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
 from kttt import fmt
+from kttt.markup import fragment
 from kttt.narrative import paragraphs
 from kttt.tables import Context
 
@@ -58,19 +58,15 @@ def banner(ctx: Context) -> Html:
     """The dataset, the year, and the synthetic-data warning when ``mo_phong: true``."""
     meta = ctx.dataset.meta
     notice = synthetic_notice(ctx)
-    parts = [f'<div class="kttt-banner"><p><strong>{html.escape(meta.ten)}</strong> — năm báo cáo {ctx.year} '
-             f"(số liệu tại 31/12/{ctx.year}).</p>"]
-    if notice:
-        parts.append(f'<p class="mo-phong">{html.escape(notice)}</p>')
-    parts.append("</div>")
-    return Html("".join(parts), f"{meta.ten} — {ctx.year}" + (f"\n{notice}" if notice else ""))
+    block = fragment("partials/banner.html.j2", dataset_title=meta.ten, year=ctx.year,
+                     as_of=f"31/12/{ctx.year}", notice=notice)
+    return Html(block, f"{meta.ten} — {ctx.year}" + (f"\n{notice}" if notice else ""))
 
 
 def narrative(ctx: Context) -> Html:
     """The generated paragraphs of the overview (the published report's register)."""
     paras = paragraphs(ctx.table, ctx.year, ctx.dataset.targets)
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
-    return Html(f'<div class="loi-van">{body}</div>', "\n\n".join(paras))
+    return Html(fragment("partials/paragraphs.html.j2", paragraphs=paras, css_class="loi-van"), "\n\n".join(paras))
 
 
 def summary_line(ctx: Context) -> Html:
@@ -81,4 +77,4 @@ def summary_line(ctx: Context) -> Html:
     rejected = builtins.sum(f.rows_rejected for f in files)
     text = (f"Đã đọc {fmt.number(len(files))} tệp, {fmt.number(read)} dòng: nhận {fmt.number(accepted)}, "
             f"loại {fmt.number(rejected)}.")
-    return Html(f"<p>{html.escape(text)}</p>", text)
+    return Html(fragment("partials/line.html.j2", text=text), text)

@@ -14,7 +14,6 @@ cell; :mod:`kttt.outputs.workbook` writes the same values to Excel with number f
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -79,28 +78,28 @@ class ReportTable:
                             index=self.frame.index)
 
     def to_html(self, limit: int | None = None) -> str:
-        """An escaped HTML table; numbers right-aligned; at most ``limit`` rows shown."""
+        """An escaped HTML table (``partials/table.html.j2``); numbers right-aligned; at most
+        ``limit`` rows shown; an empty table shows a line instead of a header without rows."""
+        from kttt.markup import fragment
+
         shown = self.frame if limit is None else self.frame.head(limit)
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.frame.columns)
-        body = []
-        for _, row in shown.iterrows():
-            cells = []
-            for c in self.frame.columns:
-                align = "" if self.kind(c) in ("text", "bool") else ' class="so"'
-                cells.append(f"<td{align}>{html.escape(self.cell(c, row[c]))}</td>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        more = ""
-        if limit is not None and len(self.frame) > limit:
-            more = (f'<p class="ghi-chu">Hiển thị {fmt.number(limit)}/{fmt.number(len(self.frame))} dòng; '
-                    "danh sách đầy đủ trong tệp Excel bảng biểu của năm.</p>")
-        note = f'<p class="ghi-chu">{html.escape(self.note)}</p>' if self.note else ""
-        empty = '<p class="ghi-chu">Không có dòng nào.</p>' if self.frame.empty else ""
-        return (f'<figure class="bang" id="bang-{html.escape(self.key)}"><figcaption>{html.escape(self.title)}'
-                f'</figcaption><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-                f"{empty}{more}{note}</figure>")
+        numeric = [self.kind(c) not in ("text", "bool") for c in self.frame.columns]
+        rows = [[(self.cell(c, v), n) for c, v, n in zip(self.frame.columns, values, numeric, strict=True)]
+                for values in shown.itertuples(index=False, name=None)]
+        truncated = limit is not None and len(self.frame) > limit
+        return fragment("partials/table.html.j2", key=self.key, title=self.title,
+                        columns=[str(c) for c in self.frame.columns], rows=rows, note=self.note,
+                        shown=fmt.number(limit) if truncated else None, total=fmt.number(len(self.frame)))
 
     def _repr_html_(self) -> str:
         return self.to_html(self.limit)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
+        """The table's values for its CSV download (read by the page renderer); Jupyter shows
+        the HTML (``_repr_html_``) and ignores this media type."""
+        from kttt.outputs.table_csv import MEDIA_TYPE, payload
+
+        return {MEDIA_TYPE: payload(self)}
 
     def __repr__(self) -> str:
         return f"{self.title}\n{self.formatted().head(self.limit or 20).to_string(index=False)}"
