@@ -99,9 +99,10 @@ SOURCES_TEXT = (
 
 
 def data_date(ctx: Context) -> dt.date:
-    """The date the year's registers describe: the context's when it carries one, else 31/12 of the year."""
-    given = getattr(ctx, "data_date", None)
-    return given if isinstance(given, dt.date) else dt.date(ctx.year, 12, 31)
+    """The date the year's registers describe (:func:`kttt.explore.data_date`)."""
+    from kttt.explore import data_date as of_dataset
+
+    return of_dataset(ctx.dataset, ctx.year)
 
 
 def _paragraphs(paragraphs: list[str] | tuple[str, ...], css_class: str = "phuong-phap") -> Html:
