@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the one place: pyproject.toml reads it (dynamic version)
 __all__ = ["Dataset", "load_dataset", "compute_indicators", "build", "open", "__version__"]
 
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from kttt import __version__
+from kttt.config import LOCK_FILE
 from kttt.outputs import MANIFEST
 from kttt.pipeline.plan import package_versions, sha256_file, source_digest
 
@@ -28,6 +29,7 @@ def write_manifest(folder: Path, root: Path, dataset, year: int, formats: tuple[
         "tham_so": {"year": year, "data_dir": data_dir_arg},
         "kttt": {"phien_ban": __version__, "git_commit": commit, "ma_bam_ma_nguon": source_digest()},
         "goi": package_versions(),
+        "khoa_moi_truong": {"tep": LOCK_FILE.name, "sha256": sha256_file(LOCK_FILE) if LOCK_FILE.is_file() else None},
         "dinh_dang": list(formats),
         "dau_vao": [{"tep": p.relative_to(root).as_posix(), "sha256": sha256_file(p), "so_byte": p.stat().st_size}
                     for p in sorted(inputs)],
