@@ -42,7 +42,6 @@ KIND_NAMES = {"count": "đếm", "sum": "tổng", "mean": "bình quân", "ratio"
 TYPE_NAMES = {"text": "chữ", "enum": "danh mục", "unit": "đơn vị hành chính (mã hoặc tên)",
               "date": "ngày (dd/mm/yyyy, d/m/yyyy, yyyy-mm-dd hoặc ô kiểu Ngày)", "int": "số nguyên",
               "number": "số", "bool": "có/không (có/không, x/để trống, 1/0, true/false, yes/no)"}
-LEVEL_NAMES = {"tinh": "Tỉnh cũ (trước sáp nhập)", "huyen": "Cấp huyện", "xa": "Cấp xã"}
 
 # File- and row-level checks of the loader, by the problem code it raises (kttt.load, kttt.values).
 # Column-level checks (required, type, allowed values, minimum) come from the data contract.
@@ -233,6 +232,14 @@ def rebasing(ctx: Context) -> Html:
     return _paragraphs(REBASING)
 
 
+def _level_name(level: str) -> str:
+    """"Cấp huyện" for ``huyen`` (the names of :data:`kttt.explore.LEVEL_NAMES`)."""
+    from kttt.explore import LEVEL_NAMES
+
+    name = LEVEL_NAMES.get(level, level)
+    return name[:1].upper() + name[1:]
+
+
 def units(ctx: Context) -> ReportTable:
     """The administrative units valid at the year's data date, by level (from don_vi_hanh_chinh.csv)."""
     at = data_date(ctx)
@@ -242,7 +249,7 @@ def units(ctx: Context) -> ReportTable:
              for since, until in zip(u["hieu_luc_tu"], u["hieu_luc_den"], strict=True)]
     rows = u[valid]
     frame = pd.DataFrame({"Mã": rows["ma"].to_numpy(), "Tên": rows["ten"].to_numpy(),
-                          "Cấp": [LEVEL_NAMES.get(c, c) for c in rows["cap"]],
+                          "Cấp": [_level_name(c) for c in rows["cap"]],
                           "Hiệu lực từ": list(rows["hieu_luc_tu"]), "Hiệu lực đến": list(rows["hieu_luc_den"])})
     return ReportTable("phuong_phap_don_vi", f"Đơn vị hành chính có hiệu lực tại {fmt.date(at)}", frame,
                        {"Hiệu lực từ": "date", "Hiệu lực đến": "date"},

@@ -9,6 +9,9 @@ shows (all rows, even when the page shows the first 30), whatever notebook shows
 The CSV: UTF-8 with a byte-order mark (Excel then reads the Vietnamese headers), comma
 separated, the table's Vietnamese headers, numbers as numbers in full precision (machine
 format: ``121.25``, whole numbers without ``.0``), dates as ``yyyy-mm-dd``, empty for no value.
+A text cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) gets a leading apostrophe, so a name typed into a register can
+never become a formula on a reader's computer (OWASP's advice on CSV injection).
 
 >>> import pandas as pd
 >>> from kttt.tables import ReportTable
@@ -74,14 +77,25 @@ def payload(table: ReportTable) -> dict[str, Any]:
     }
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
+    """One CSV cell.
+
+    >>> _cell(97.0), _cell(121.25), _cell(-3.0), _cell(None), _cell("=1+1"), _cell("HTX Đoàn Kết")
+    ('97', '121.25', '-3', '', "'=1+1", 'HTX Đoàn Kết')
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def csv_text(data: dict[str, Any]) -> str:

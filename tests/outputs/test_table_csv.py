@@ -55,3 +55,15 @@ def test_the_page_lists_each_tables_csv_and_the_publication_drops_the_raw_values
     assert 'href="bang_chi_tieu_chinh_2022.csv"' in html and html.endswith("</p>\n</figure>")
     assert table_csv.MEDIA_TYPE not in clean_notebook(linked).cells[0].outputs[0].data
     assert "bang_chi_tieu_chinh_2022.csv" not in nb.cells[0].outputs[0].data["text/html"]  # input untouched
+
+
+def test_a_name_never_becomes_a_spreadsheet_formula(tmp_path: Path) -> None:
+    from kttt.tables import ReportTable
+
+    evil = '=HYPERLINK("http://x","bấm")'
+    table = ReportTable("ten", "Tên", pd.DataFrame({"Tên": [evil, "@SUM(1)", "HTX Đoàn Kết"], "Số": [-3.0, 1.0, 2.0]}),
+                        {"Số": "int"})
+    path = tmp_path / "t.csv"
+    table_csv.write(table_csv.payload(table), path)
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert rows[1:] == [["'" + evil, "-3"], ["'@SUM(1)", "1"], ["HTX Đoàn Kết", "2"]]
