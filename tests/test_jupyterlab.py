@@ -115,19 +115,24 @@ def set_year(page, year: int) -> None:  # noqa: ANN001 - a Playwright page
     page.keyboard.type(f"year: int = {year}  # năm báo cáo")
 
 
+ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+
+
 def wait_for_run(page, code_cells: int, timeout: float) -> list[str]:  # noqa: ANN001
     """Galata's waitForRun: "Idle" in the status bar, then every code cell has an execution
-    count. Returns the cells' prompts."""
+    count — or, since Run All stops at a failing cell, an error output shows while idle.
+    Returns the cells' prompts."""
     deadline = time.monotonic() + timeout
     idle = page.locator("#jp-main-statusbar").get_by_text("Idle")
+    prompts_of = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
     while time.monotonic() < deadline:
-        prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        if len(prompts) == code_cells and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts) \
-                and idle.count():
+        prompts = prompts_of.all_inner_texts()
+        numbered = len(prompts) == code_cells and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts)
+        running = any("*" in p for p in prompts)
+        if idle.count() and (numbered or (not running and page.locator(ERROR_OUTPUT).count())):
             return prompts
         page.wait_for_timeout(250)
-    raise AssertionError(f"Run All did not finish in {timeout} s: prompts "
-                         f"{page.locator('.jp-Notebook .jp-CodeCell .jp-InputPrompt').all_inner_texts()}")
+    raise AssertionError(f"Run All did not finish in {timeout} s: prompts {prompts_of.all_inner_texts()}")
 
 
 def run_overview(url: str, year: int, shot: Path | None = None) -> dict[str, object]:
@@ -170,8 +175,7 @@ def run_overview(url: str, year: int, shot: Path | None = None) -> dict[str, obj
                 "prompts": prompts,
                 "code_cells": code_cells,
                 "parameters": page.locator(".jp-Notebook .jp-Cell .cm-line", has_text="year: int =").first.inner_text(),
-                "errors": notebook.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-                                  .all_inner_texts(),
+                "errors": notebook.locator(ERROR_OUTPUT).all_inner_texts(),
                 "text": notebook.inner_text(),
                 "charts": notebook.locator("figure.bieu-do img").evaluate_all(
                     "imgs => imgs.map(i => [i.alt, i.naturalWidth])"),

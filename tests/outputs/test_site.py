@@ -252,3 +252,16 @@ def test_printing_keeps_tables_whole(site: Path, tmp_path: Path) -> None:
     for cell in ("Tăng/giảm", "Đánh", "121,2%", "209%", "Tỷ lệ HTX xếp loại", "OCOP"):
         assert cell in text, cell
     assert text.count("Đơn vị tính") >= 2
+
+
+@pytest.mark.e2e
+def test_the_manifest_records_the_locked_environment(site: Path) -> None:
+    import hashlib
+
+    from kttt.config import LOCK_FILE
+
+    manifest = json.loads((site / "2022" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["khoa_moi_truong"] == {"tep": "requirements.lock",
+                                           "sha256": hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()}
+    listed = {e["tep"] for e in manifest["dau_ra"]}
+    assert {p.name for p in (site / "2022").glob("bang_*_2022.csv")} <= listed  # every table's CSV has its hash
