@@ -91,6 +91,27 @@ class Chart:
     def _repr_svg_(self) -> str:
         return self.svg()
 
+    def alt(self) -> str:
+        """The text alternative of the chart's image, generated from the drawn data."""
+        from kttt.chart_data import alt_text, panels
+
+        self.svg()  # drawn first: ticks and labels are final
+        return alt_text(self.title, panels(self.figure))
+
+    def _repr_html_(self) -> str:
+        """The chart as an image with its text alternative, and its data as tables in a
+        collapsed ``<details>`` (``partials/chart.html.j2``; :mod:`kttt.chart_data`)."""
+        import base64
+
+        from kttt.chart_data import alt_text, panels
+        from kttt.markup import fragment
+
+        svg = self.svg()
+        found = panels(self.figure)
+        return fragment("partials/chart.html.j2", title=self.title, alt=alt_text(self.title, found),
+                        svg_base64=base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+                        panels=[p for p in found if not p.empty])
+
 
 def _figure(width: float = 7.2, height: float = 3.6) -> tuple[Figure, plt.Axes]:
     with plt.rc_context(STYLE):

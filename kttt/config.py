@@ -23,6 +23,7 @@ NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
 TEMPLATES_DIR: Path = PACKAGE_DIR / "templates"
 CACHE_DIR: Path = REPO_ROOT / ".kttt-cache"
 SPEC_DIR: Path = REPO_ROOT.parent / "shared" / "spec"
+LOCK_FILE: Path = REPO_ROOT / "requirements.lock"  # exact versions + hashes of the environment (make lock)
 
 
 def dataset_name(data_dir: str | Path) -> str:

@@ -18,11 +18,11 @@ Every display object renders escaped HTML (data-derived text included).
 from __future__ import annotations
 
 import builtins
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
 from kttt import fmt
+from kttt.markup import fragment
 from kttt.narrative import paragraphs
 from kttt.tables import Context
 
@@ -68,14 +68,8 @@ def banner(ctx: Context) -> Html:
     comparison across a boundary change, and the synthetic-data warning when ``mo_phong: true``."""
     notice = synthetic_notice(ctx)
     line = year_line(ctx)
-    parts = [f'<div class="kttt-banner"><p><strong>{html.escape(line)}</strong></p>']
-    if ctx.boundary_note:
-        parts.append(f'<p class="dia-gioi">{html.escape(ctx.boundary_note)}</p>')
-    if notice:
-        parts.append(f'<p class="mo-phong">{html.escape(notice)}</p>')
-    parts.append("</div>")
-    text = "\n".join(filter(None, [line, ctx.boundary_note, notice]))
-    return Html("".join(parts), text)
+    block = fragment("partials/banner.html.j2", line=line, boundary_note=ctx.boundary_note, notice=notice)
+    return Html(block, "\n".join(filter(None, [line, ctx.boundary_note, notice])))
 
 
 def section(title: str, *items: object) -> Html | None:
@@ -91,15 +85,14 @@ def section(title: str, *items: object) -> Html | None:
             bodies.append(rich())
         else:
             svg = getattr(item, "svg", None)
-            bodies.append(svg() if svg is not None else html.escape(str(item)))
-    return Html(f"<h2>{html.escape(title)}</h2>" + "".join(bodies), title)
+            bodies.append(svg() if svg is not None else fragment("partials/line.html.j2", text=str(item)))
+    return Html(fragment("partials/section.html.j2", title=title, bodies=bodies), title)
 
 
 def narrative(ctx: Context) -> Html:
     """The generated paragraphs of the overview (the published report's register)."""
     paras = paragraphs(ctx.table, ctx.year, ctx.dataset.targets, ctx.info, bool(ctx.boundary_note))
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
-    return Html(f'<div class="loi-van">{body}</div>', "\n\n".join(paras))
+    return Html(fragment("partials/paragraphs.html.j2", paragraphs=paras, css_class="loi-van"), "\n\n".join(paras))
 
 
 def summary_line(ctx: Context) -> Html:
@@ -110,4 +103,4 @@ def summary_line(ctx: Context) -> Html:
     rejected = builtins.sum(f.rows_rejected for f in files)
     text = (f"Đã đọc {fmt.number(len(files))} tệp, {fmt.number(read)} dòng: nhận {fmt.number(accepted)}, "
             f"loại {fmt.number(rejected)}.")
-    return Html(f"<p>{html.escape(text)}</p>", text)
+    return Html(fragment("partials/line.html.j2", text=text), text)

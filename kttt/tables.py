@@ -14,7 +14,6 @@ cell; :mod:`kttt.outputs.workbook` writes the same values to Excel with number f
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -113,32 +112,30 @@ class ReportTable:
                             index=self.frame.index)
 
     def to_html(self, limit: int | None = None) -> str:
-        """An escaped HTML table; numbers right-aligned; the page's rows only (see
-        :meth:`page_frame`; ``limit`` overrides the cap)."""
+        """An escaped HTML table (``partials/table.html.j2``); numbers right-aligned; the page's
+        rows only (:meth:`page_frame`: the chosen rows, else at most ``limit`` — default
+        :data:`PAGE_LIMIT`); an empty table shows a line instead of a header without rows."""
+        from kttt.markup import fragment
+
         shown = self.frame.head(limit) if limit is not None else self.page_frame()
-        limit = len(shown) if self.page_rows is None else None
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.frame.columns)
-        body = []
-        for _, row in shown.iterrows():
-            cells = []
-            for c in self.frame.columns:
-                align = "" if self.kind(c) in ("text", "bool") else ' class="so"'
-                cells.append(f"<td{align}>{html.escape(self.cell(c, row[c]))}</td>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        more = ""
-        if self.page_note:
-            more = f'<p class="ghi-chu">{html.escape(self.page_note)}</p>'
-        elif limit is not None and len(self.frame) > limit:
-            more = (f'<p class="ghi-chu">Hiển thị {fmt.number(limit)}/{fmt.number(len(self.frame))} dòng; '
-                    "danh sách đầy đủ trong tệp Excel bảng biểu của năm.</p>")
-        note = f'<p class="ghi-chu">{html.escape(self.note)}</p>' if self.note else ""
-        empty = '<p class="ghi-chu">Không có dòng nào.</p>' if self.frame.empty else ""
-        return (f'<figure class="bang" id="bang-{html.escape(self.key)}"><figcaption>{html.escape(self.title)}'
-                f'</figcaption><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-                f"{empty}{more}{note}</figure>")
+        numeric = [self.kind(c) not in ("text", "bool") for c in self.frame.columns]
+        rows = [[(self.cell(c, v), n) for c, v, n in zip(self.frame.columns, values, numeric, strict=True)]
+                for values in shown.itertuples(index=False, name=None)]
+        truncated = self.page_rows is None and len(self.frame) > len(shown)
+        return fragment("partials/table.html.j2", key=self.key, title=self.title,
+                        columns=[str(c) for c in self.frame.columns], rows=rows, note=self.note,
+                        page_note=self.page_note or None,
+                        shown=fmt.number(len(shown)) if truncated else None, total=fmt.number(len(self.frame)))
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
+        """The table's values for its CSV download (read by the page renderer); Jupyter shows
+        the HTML (``_repr_html_``) and ignores this media type."""
+        from kttt.outputs.table_csv import MEDIA_TYPE, payload
+
+        return {MEDIA_TYPE: payload(self)}
 
     def __repr__(self) -> str:
         shown = self.page_frame().head(20)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -60,6 +61,8 @@ def test_every_output_exists(sample: tuple[Path, list[str]]) -> None:
     folder = year_dir(sample)
     expected = {f"{n}.html" for n in NOTEBOOKS} | {"index.html", "bao_cao_kttt_2022.pdf", "bang_bieu_2022.xlsx",
                                                     "bao_cao_kttt_2022.docx", "chi_so_2022.csv", "manifest.json"}
+    shown = {key for page in folder.glob("*.html") for key in re.findall(r'id="bang-([^"]+)"', page.read_text("utf-8"))}
+    expected |= {f"bang_{key}_2022.csv" for key in shown}  # each table's CSV (kttt.outputs.table_csv)
     assert expected == {p.name for p in folder.iterdir()}
     site = (sample[0] / "yen_bai" / "index.html").read_text(encoding="utf-8")
     assert 'href="2022/index.html"' in site and 'lang="vi"' in site
@@ -168,7 +171,7 @@ def test_pages_in_headless_chromium_with_the_network_blocked(sample: tuple[Path,
                 assert not errors, (path.name, errors)
                 assert page.locator(".mo-phong-trang").count() == 1, path.name
                 if path.stem in ("01_tong_quan", "02_hop_tac_xa", "05_xu_huong"):
-                    charts = page.locator('.output_svg img[src^="data:image/svg+xml"]')
+                    charts = page.locator('figure.bieu-do img[src^="data:image/svg+xml"]')
                     assert charts.count() >= 1, path.name
                     assert charts.first.evaluate("img => img.naturalWidth") > 100, path.name
                 shot = tmp_path / f"{path.stem}.png"

@@ -2,8 +2,11 @@
 
 The published page has no code, no prompts, no injected-parameters cell and no request
 leaving it: the notebook body comes from nbconvert's ``basic`` template (no require.js,
-MathJax or mermaid from a CDN) wrapped in kttt's own page with inline CSS; charts are inline
-SVG; fonts are the system's. Cell ids are renumbered so two runs render the same bytes.
+MathJax or mermaid from a CDN) wrapped in kttt's own layout (``templates/base.html.j2``,
+``page.html.j2``) with inline CSS; charts are SVG images with a text alternative and their
+data table; fonts are the system's. Every table shown gets its CSV next to the pages
+(:mod:`kttt.outputs.table_csv`), listed under it. Cell ids are renumbered so two runs render
+the same bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from pathlib import Path
 import jinja2
 import nbformat
 
+from kttt import markup
 from kttt.config import TEMPLATES_DIR
+from kttt.outputs import table_csv
 
 DROP_TAGS = {"parameters", "injected-parameters"}
 
@@ -33,10 +38,9 @@ class PageInfo:
     pages: tuple[tuple[str, str], ...]  # (file name, title) of the year's pages
 
 
-@lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
-                              keep_trailing_newline=True)
+    """kttt's one Jinja environment (:mod:`kttt.markup`)."""
+    return markup.environment()
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +76,7 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             for output in cell.outputs:
                 if "execution_count" in output:
                     output.execution_count = None
+                output.get("data", {}).pop(table_csv.MEDIA_TYPE, None)
         cell.metadata = {}
         cells.append(cell)
     for i, cell in enumerate(cells, 1):
@@ -91,6 +96,31 @@ def notebook_body(nb: nbformat.NotebookNode) -> str:
     return body.strip() + "\n"
 
 
+def with_downloads(nb: nbformat.NotebookNode, year: int) -> tuple[nbformat.NotebookNode, list[dict]]:
+    """The notebook with each shown table's CSV listed under it, and those tables' data.
+
+    A table output carries its values under :data:`~kttt.outputs.table_csv.MEDIA_TYPE`; its
+    HTML (``partials/table.html.j2``) ends with ``</figure>``, before which the download line
+    (``partials/table_download.html.j2``) goes.
+    """
+    from kttt import fmt
+
+    nb = copy.deepcopy(nb)
+    tables = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            table = data.get(table_csv.MEDIA_TYPE)
+            shown = data.get("text/html", "")
+            if not table or not shown.rstrip().endswith("</figure>"):
+                continue
+            link = markup.fragment("partials/table_download.html.j2", file=table_csv.file_name(table["key"], year),
+                                   title=table["title"], rows=fmt.number(len(table["rows"])))
+            data["text/html"] = shown.rstrip()[: -len("</figure>")] + link + "\n</figure>"
+            tables.append(table)
+    return nb, tables
+
+
 _HEADING_ID = re.compile(r'<(h[1-6]) id="([^"]*)"')
 
 
@@ -102,21 +132,28 @@ def prefix_ids(body: str, prefix: str) -> str:
 
 
 def page(body: str, title: str, current: str, info: PageInfo) -> str:
-    """A complete, offline HTML page for one notebook (or the year's index)."""
-    return environment().get_template("page.html.j2").render(
-        title=title, body=body, current=current, info=info, css=css("style.css"))
+    """A complete, offline HTML page for one notebook (``page.html.j2``)."""
+    return markup.render("page.html.j2", title=title, body=body, current=current, info=info, css=css("style.css"))
 
 
 def render(source, target: Path) -> list[str]:  # noqa: ANN001 - a kttt.outputs.RenderSource
-    """The year's HTML pages (one per notebook) and its index page."""
+    """The year's HTML pages (one per notebook), each shown table's CSV, and the index page."""
+    from kttt import fmt
     from kttt.outputs import MANIFEST, expected_files
-    from kttt.outputs.site import year_index
+    from kttt.outputs.site import glance, year_index
 
     info = source.info
-    written = []
+    written: list[str] = []
     for (file, title), name in zip(info.pages, source.notebooks, strict=True):
-        (target / file).write_text(page(source.bodies[name], title, file, info), encoding="utf-8")
+        nb, tables = with_downloads(source.notebooks[name], source.year)
+        for table in tables:
+            csv_file = table_csv.file_name(table["key"], source.year)
+            table_csv.write(table, target / csv_file)
+            if csv_file not in written:
+                written.append(csv_file)
+        (target / file).write_text(page(notebook_body(nb), title, file, info), encoding="utf-8")
         written.append(file)
     files = expected_files(source.year, source.formats, source.notebooks) | {MANIFEST}
-    (target / "index.html").write_text(year_index(info, files, source.formats), encoding="utf-8")
+    index = year_index(info, files, source.formats, glance(source.ctx), fmt.date(source.build_date))
+    (target / "index.html").write_text(index, encoding="utf-8")
     return [*written, "index.html"]

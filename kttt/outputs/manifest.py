@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from kttt import __version__
+from kttt.config import LOCK_FILE
 from kttt.outputs import MANIFEST, fonts
 
 
@@ -38,9 +39,12 @@ def write_manifest(folder: Path, root: Path, dataset, year: int, formats: tuple[
         "mo_phong": meta.mo_phong,
         "nam": year,
         "ngay_so_lieu": data_date(dataset, year).isoformat(),
+        "trang_thai_so_lieu": dataset.info(year).status if hasattr(dataset, "info") else "chinh_thuc",
+        "nam_bao_cao": dataset.year_label(year) if hasattr(dataset, "year_label") else f"năm {year}",
         "tham_so": {"year": year, "data_dir": data_dir_arg},
         "kttt": {"phien_ban": __version__, "git_commit": commit, "ma_bam_ma_nguon": source_digest()},
         "goi": package_versions(),
+        "khoa_moi_truong": {"tep": LOCK_FILE.name, "sha256": sha256_file(LOCK_FILE) if LOCK_FILE.is_file() else None},
         "dinh_dang": list(formats),
         "dau_vao": [{"tep": p.relative_to(root).as_posix(), "sha256": sha256_file(p), "so_byte": p.stat().st_size}
                     for p in sorted(inputs)],
