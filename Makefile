@@ -12,7 +12,8 @@ LOCK := requirements.lock
 LOCK_PYTHON := 3.11
 LOCK_PLATFORM := x86_64-unknown-linux-gnu
 AXE := node_modules/axe-core/axe.min.js
-DATA ?= data/yen_bai
+SAMPLES := data/yen_bai data/lao_cai
+DATA ?= $(SAMPLES)
 OUT ?= reports
 JOBS ?=
 
@@ -42,14 +43,14 @@ $(AXE): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $(AXE)
 
-report: $(STAMP) ## Build every year of the sample dataset into reports/ (HTML, PDF, XLSX, CSV)
+report: $(STAMP) ## Build every year of both samples (data/yen_bai, data/lao_cai) into reports/ (DATA=… for others)
 	$(KTTT) build $(DATA) --all-years --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
-validate: $(STAMP) ## Check the sample dataset against the data contract
-	$(KTTT) validate $(DATA)
+validate: $(STAMP) ## Check the samples (or DATA=…) against the data contract
+	@for d in $(DATA); do $(KTTT) validate $$d || exit 1; done
 
-indicators: $(STAMP) ## Print the 2022 indicator table of the sample (YEAR=2022)
-	$(KTTT) indicators $(DATA) --year $(or $(YEAR),2022)
+indicators: $(STAMP) ## Print an indicator table (DATA=data/lao_cai YEAR=2025; default the Yên Bái sample, 2022)
+	$(KTTT) indicators $(firstword $(DATA)) --year $(or $(YEAR),2022)
 
 test: $(STAMP) $(AXE) lint ## Lint, then run every test (unit, doctests, end-to-end)
 	$(PY) -m pytest -q
@@ -67,8 +68,9 @@ format: $(STAMP) ## ruff format + import sorting
 	$(VENV)/bin/ruff check --fix kttt tests benchmarks
 	$(VENV)/bin/ruff format kttt tests benchmarks
 
-sample: $(STAMP) ## Regenerate the synthetic sample registers (seeded, byte for byte)
-	$(PY) -m kttt.sample $(DATA)
+sample: $(STAMP) ## Regenerate both synthetic samples (seeded, byte for byte)
+	$(PY) -m kttt.sample data/yen_bai
+	$(PY) -m kttt.sample --lao-cai data/lao_cai
 
 bench: $(STAMP) ## Measure build speed against the naive way; writes docs/benchmarks.md
 	$(PY) benchmarks/run.py

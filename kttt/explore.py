@@ -43,12 +43,13 @@ import pandas as pd
 from kttt.config import resolve_data_dir
 from kttt.contract import LABELS, REGISTERS, SECTOR_LABELS, enum_key, normalize
 from kttt.indicators import ALL_SECTORS, CATALOGUE, PROVINCE
-from kttt.load import Dataset, load_dataset, unit_index
+from kttt.load import Dataset, load_dataset
 
 Kind = Literal["htx", "tht"]
 
 # The register column that places a row at each level of the unit hierarchy.
-LEVEL_COLUMNS: dict[str, str] = {"huyen": "don_vi", "xa": "xa"}
+# unit level → the register column that places a row there (read from the contract: one place)
+LEVEL_COLUMNS: dict[str, str] = {c.level: c.key for c in REGISTERS["htx"].columns if c.type == "unit" and c.level}
 LEVEL_NAMES: dict[str, str] = {"tinh": "tỉnh cũ", "huyen": "cấp huyện", "xa": "cấp xã"}
 
 YEAR = "Năm"
@@ -353,8 +354,6 @@ class Explorer:
         raise ValueError(f"cấp không hợp lệ: {level} (dùng huyen hoặc xa) / unknown level")
 
     def _areas(self, area: str | Iterable[str]) -> list[str]:
-        if not self._names:
-            self._names.update(unit_index(self.dataset.units))
         wanted = [area] if isinstance(area, str) else list(area)
         codes = []
         for a in wanted:
@@ -362,16 +361,18 @@ class Explorer:
             if key in (normalize(PROVINCE), normalize(PROVINCE_LABEL)):
                 codes.append(PROVINCE)
                 continue
-            code = self._names.get(key) or self._by_short_name(key)
+            code = self._by_name(a)
             if code is None:
                 raise ValueError(f"không có địa bàn «{a}» trong don_vi_hanh_chinh.csv (dùng mã hoặc tên, "
                                  f"ví dụ {', '.join(self.dataset.units['ten'].head(3))}) / unknown area {a!r}")
             codes.append(code)
         return codes
 
-    def _by_short_name(self, key: str) -> str | None:
-        """A unit named without its kind ("Văn Chấn" for "Huyện Văn Chấn"), when only one fits."""
-        fits = {code for name, code in self._names.items() if name.endswith(" " + key)}
+    def _by_name(self, text: str) -> str | None:
+        """The code of the unit a code or name means (any level; the name index of the loader,
+        which also knows names without their kind: "Văn Chấn" for "Huyện Văn Chấn"), when only
+        one code fits."""
+        fits = {u.code for level in ("huyen", "xa", "tinh") for u in self.dataset.geo.lookup(text, level)[0]}
         return fits.pop() if len(fits) == 1 else None
 
     def _sectors(self, sector: str | Iterable[str], allow_all: bool = False) -> list[str]:

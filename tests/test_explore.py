@@ -36,14 +36,15 @@ def test_a_register_with_vietnamese_headers_labels_and_codes(ds: explore.Explore
     raw = ds.htx(2022, codes=True)
     assert len(h) == len(raw) == 669
     expected = ["Năm"] + [c.display for c in HTX.columns if c.key in raw]
-    expected.insert(expected.index("Huyện/Thị xã/Thành phố") + 1, "Huyện/Thị xã/Thành phố (mã)")
+    for unit in ("Huyện/Thị xã/Thành phố", "Xã/Phường/Đặc khu"):  # each unit name, then its code
+        expected.insert(expected.index(unit) + 1, f"{unit} (mã)")
     assert h.columns[: len(expected)].tolist() == expected
     assert h["Dòng trong tệp"].min() == 2  # the Excel row, header = row 1
     assert set(h["Tình trạng"]) <= {"Đang hoạt động", "Ngừng hoạt động", "Giải thể"}
     assert set(raw["trang_thai"]) <= {"dang_hoat_dong", "ngung_hoat_dong", "giai_the"}
     row = h.iloc[0]
     assert row["Huyện/Thị xã/Thành phố"] == ds.dataset.unit_names()[row["Huyện/Thị xã/Thành phố (mã)"]]
-    assert "Xã/Phường/Thị trấn" in h.columns  # an extra column of the sample, kept as written
+    assert row["Xã/Phường/Đặc khu"].startswith(("Xã ", "Phường ", "Thị trấn "))  # the commune, named
     t = ds.tht(2022)
     assert len(t) == 6194 and t.columns[1] == THT.columns[0].display
 
@@ -105,12 +106,13 @@ def test_one_indicator_over_the_years(ds: explore.Explorer) -> None:
     assert s["Số HTX thành lập mới"].tolist() == [ref[y] for y in ds.years]
 
 
-def test_coverage_of_districts_adds_up_to_the_province(ds: explore.Explorer) -> None:
-    c = ds.coverage(2022)
+def test_coverage_of_districts_and_communes_adds_up_to_the_province(ds: explore.Explorer) -> None:
+    c = ds.coverage(2022, level="huyen")
     assert len(c) == 9 and c["Số HTX hiện có"].sum() == 652 and c["Số THT hiện có"].sum() == 5894
     assert c["Số HTX hiện có"].tolist() == sorted(c["Số HTX hiện có"])
-    with pytest.raises(ValueError, match="không ghi đơn vị cấp xã"):
-        ds.coverage(2022, level="xa")
+    x = ds.coverage(2022)  # the finest level the registers give: the 168 official communes
+    assert len(x) == 168 and x["Số HTX hiện có"].sum() == 652
+    assert (x["Số HTX hiện có"] == 0).any()  # "which communes have no cooperative?" has an answer
 
 
 COMMUNES = """ma,ten,cap,ten_khac,hieu_luc_tu,hieu_luc_den

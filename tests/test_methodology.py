@@ -64,7 +64,7 @@ def test_rounding_examples_are_formatted_by_fmt() -> None:
 
 def test_units_valid_at_the_data_date(ctx: Context) -> None:
     frame = methodology.units(ctx).frame
-    assert len(frame) == 9 and set(frame["Cấp"]) == {"Cấp huyện"}
+    assert len(frame) == 9 + 168 and set(frame["Cấp"]) == {"Cấp huyện", "Cấp xã"}
     assert "Thành phố Yên Bái" in set(frame["Tên"])
 
 

@@ -9,8 +9,8 @@
   file or missing from these: no silent fallback to whatever the machine has.
 - The Word report names :data:`DOCX_FONT` (Times New Roman, as Nghị định 30/2020 asks) and
   embeds nothing; LibreOffice renders it with Liberation Serif, metric-compatible
-  (:data:`DOCX_PREVIEW_FONTS`, used by the tests; Liberation 1.07 lacks some Vietnamese
-  letters, which LibreOffice then draws with DejaVu Serif). Its charts are PNG drawn by matplotlib with
+  (:data:`DOCX_PREVIEW_FONTS`, used by the tests: Debian's fonts-liberation2, since Liberation
+  1.07 lacks some Vietnamese letters). Its charts are PNG drawn by matplotlib with
   the DejaVu Sans that matplotlib ships (:func:`chart_fonts`).
 - :func:`manifest_entries` lists every file a year's formats used (name, SHA-256) for
   ``manifest.json``.
@@ -87,7 +87,7 @@ DOCX_FONT = "Times New Roman"
 """The font the Word report names (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
 
 DOCX_PREVIEW_FONTS: tuple[FontFile, ...] = _faces(
-    "Liberation Serif", DEBIAN_FONTS / "liberation", "fonts-liberation",
+    "Liberation Serif", DEBIAN_FONTS / "liberation2", "fonts-liberation2",
     {k: v.format("LiberationSerif") for k, v in _FOUR.items()})
 """Metric-compatible with Times New Roman: what LibreOffice draws the Word report with here."""
 
