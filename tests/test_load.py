@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -193,6 +195,52 @@ def assert_located(ds, defect: Defect) -> Problem:  # noqa: ANN001 - a loaded Da
     return p
 
 
+# ----------------------------------------------------------------------------- the corpus, pinned
+
+PINNED = Path(__file__).parent / "data" / "corpus_problems.json"
+
+
+def outcome(ds) -> dict[str, Any]:  # noqa: ANN001 - a loaded Dataset
+    """Everything the loader said about a dataset: every problem (location, value, code,
+    severity, both messages) in a stable order, and every file's row accounting and notices."""
+    problems = [{**p.as_dict(), "thong_diep": p.message(), "message": p.message_en()} for p in ds.problems]
+    problems.sort(key=lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True))
+    files = [{"tep": f.file, "trang": f.sheet, "dong_tieu_de": list(f.header_rows), "doc": f.rows_read,
+              "nhan": f.rows_accepted, "loai": f.rows_rejected, "dong_loai": f.rejected_rows,
+              "khong_doc_duoc": f.failed, "ghi_chu": f.notices} for f in ds.files]
+    return {"van_de": problems, "tep": files}
+
+
+def _pinned_text(pinned: dict[str, Any]) -> str:
+    """The pinned outcomes as JSON with one problem or file per line (readable diffs)."""
+    def one(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    blocks = []
+    for name, got in sorted(pinned.items()):
+        parts = [f'  "{key}": [\n' + ",\n".join(f"   {one(item)}" for item in got[key]) + "\n  ]"
+                 if got[key] else f'  "{key}": []' for key in ("van_de", "tep")]
+        blocks.append(f" {one(name)}: {{\n" + ",\n".join(parts) + "\n }")
+    return "{\n" + ",\n".join(blocks) + "\n}\n"
+
+
+def assert_pinned(ds, defect: Defect, update: bool) -> None:  # noqa: ANN001 - a loaded Dataset
+    """The defect's whole outcome equals the pinned one in ``tests/data/corpus_problems.json``:
+    the same problems, messages and locations, the same row accounting — what a rewrite of the
+    loader (vectorising it, say) must keep. ``pytest --update-corpus`` rewrites the entry."""
+    got = outcome(ds)
+    for text in json.dumps(got, ensure_ascii=False).split('"'):
+        assert not text.startswith(("/tmp", str(Path.home()))), f"an absolute path in a message: {text}"
+    pinned = json.loads(PINNED.read_text(encoding="utf-8")) if PINNED.is_file() else {}
+    if update:
+        pinned[defect.name] = got
+        PINNED.parent.mkdir(parents=True, exist_ok=True)
+        PINNED.write_text(_pinned_text(pinned), encoding="utf-8")
+        return
+    assert defect.name in pinned, f"{defect.name}: not pinned yet (pytest --update-corpus)"
+    assert got == pinned[defect.name]
+
+
 def _htx(col: str, row: int, value: object) -> Callable[[Path], None]:
     return lambda root: make_dataset(root, htx_rows=with_cell(HTX_ROWS, row - 2, H[col], value)) and None
 
@@ -338,10 +386,12 @@ def test_the_corpus_has_at_least_20_distinct_defects() -> None:
 
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=[d.name for d in DEFECTS])
-def test_bad_input_is_located(tmp_path: Path, defect: Defect) -> None:
+def test_bad_input_is_located(tmp_path: Path, defect: Defect, request: pytest.FixtureRequest) -> None:
     root = tmp_path / "ds"
     defect.build(root)
-    assert_located(load_dataset(root), defect)
+    ds = load_dataset(root)
+    assert_located(ds, defect)
+    assert_pinned(ds, defect, request.config.getoption("--update-corpus"))
 
 
 def test_missing_dataset_folder(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from tests.builders import (
     with_cell,
     write_workbook,
 )
-from tests.test_load import Defect, assert_located
+from tests.test_load import PINNED, Defect, assert_located, assert_pinned
 
 YB = "2024/htx_yen_bai_cu.xlsx"  # the 2024 part of the former Yên Bái (rows d..i = Excel rows 2..7)
 NEW = "2025/htx.xlsx"  # the 2025 register on the new communes (Excel rows 2..9)
@@ -391,10 +391,12 @@ def test_the_v2_corpus_is_large_and_named_once() -> None:
 
 
 @pytest.mark.parametrize("defect", V2_CORPUS, ids=[d.name for d in V2_CORPUS])
-def test_bad_v2_input_is_located(tmp_path: Path, defect: Defect) -> None:
+def test_bad_v2_input_is_located(tmp_path: Path, defect: Defect, request: pytest.FixtureRequest) -> None:
     root = tmp_path / "ds"
     defect.build(root)
-    assert_located(load_dataset(root), defect)
+    ds = load_dataset(root)
+    assert_located(ds, defect)
+    assert_pinned(ds, defect, request.config.getoption("--update-corpus"))
 
 
 # ----------------------------------------------------------------------------- good input (v2)
@@ -649,3 +651,13 @@ def test_every_problem_of_bad_cells_is_reported_together(tmp_path: Path) -> None
         f"{YB}, trang «Sheet1», dòng 7, cột «Doanh thu (triệu đồng)», giá trị «1e+308»: lớn bất thường: vượt giới "
         "hạn hợp lý 100.000.000 của cột."]
     assert _report(ds).rejected_rows == [2, 4, 6, 7]
+
+
+def test_every_pinned_outcome_belongs_to_a_defect_of_the_corpus() -> None:
+    import json
+
+    from tests.test_load import DEFECTS
+
+    names = {d.name for d in DEFECTS + V2_CORPUS}
+    pinned = set(json.loads(PINNED.read_text(encoding="utf-8")))
+    assert pinned == names, (pinned - names, names - pinned)
