@@ -133,7 +133,9 @@ def unused_columns(register: Register, table: Table, mapped: dict[str, Mapped], 
             continue
         h = table.header[j] if j < len(table.header) else None
         filled = sum(1 for _n, c in table.rows if j < len(c) and c[j] is not None)
-        if h is None and filled:
+        # a header cell Excel left without a value (an error cell, a formula never calculated)
+        # is no header either: its column's data would be dropped without a word
+        if (h is None or isinstance(h, BadCell)) and filled:
             problems.append(Problem(
                 table.rel, table.header_rows[-1], f"cột {column_letter(j)}", None,
                 f"cột {column_letter(j)} có dữ liệu ở {filled} dòng nhưng không có tiêu đề "

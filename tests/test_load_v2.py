@@ -273,6 +273,10 @@ DEFECTS_V2 = [
            "dataset.yaml", None, "hieu_luc_tu", "ngay_khong_doc_duoc"),
     Defect("co_quan không phải chữ", meta(V2_META_YAML + "co_quan: [UBND]\n"),
            "dataset.yaml", None, "co_quan", "gia_tri_khong_hop_le"),
+    # --- chi_tieu.csv v2
+    Defect("gia_dinh không phải có/không", build(only(2025), targets=(
+        "nam,ma_chi_tieu,gia_tri,so_sanh,nguon,gia_dinh\n2025,htx_thanh_lap_moi,80,>=,KH,có lẽ\n")),
+        "chi_tieu.csv", 2, "gia_dinh", "khong_phai_co_khong"),
     # --- Excel cells without a usable value (issue 12 item 4)
     *[Defect(f"ô lỗi {code} ở cột số", excel_error("Số thành viên", code), YB, ERR, "Số thành viên", "o_loi_excel",
              sheet="Sheet1", says=(code,)) for code in ("#DIV/0!", "#N/A", "#REF!", "#VALUE!")],
@@ -348,6 +352,11 @@ WARNINGS_V2 = [
         ("Sheet1", [[*V2_HTX_HEADERS, None], *[[*r, 7] for r in V2_HTX_2024_YB]])]),
         YB, 1, f"cột {chr(65 + len(V2_HTX_HEADERS))}", "cot_khong_tieu_de", sheet="Sheet1", severity="canh_bao",
         says=("6 dòng", "không được dùng")),
+    *[Defect(f"cột có dữ liệu, ô tiêu đề {what}", workbook(2024, "htx_yen_bai_cu.xlsx", [
+        ("Sheet1", [[*V2_HTX_HEADERS, header], *[[*r, 7] for r in V2_HTX_2024_YB]])]),
+        YB, 1, f"cột {chr(65 + len(V2_HTX_HEADERS))}", "cot_khong_tieu_de", sheet="Sheet1", severity="canh_bao",
+        says=("6 dòng",)) for what, header in (("là ô lỗi", Formula("=#REF!", "#REF!")),
+                                               ("là công thức chưa tính", Formula('="Ghi chú"', "")))],
     Defect("tiêu đề gần giống cột của hợp đồng", workbook(2024, "htx_yen_bai_cu.xlsx", [
         ("Sheet1", [[h if h != "Doanh thu (triệu đồng)" else "Doanh thu năm (triệu đồng)" for h in V2_HTX_HEADERS],
                     *V2_HTX_2024_YB])]),
@@ -568,6 +577,12 @@ def test_sheet_named_for_the_register_and_year_wins_over_the_first(tmp_path: Pat
     (p,) = ds.errors
     assert (p.sheet, p.row) == ("HTX 2024", 4) and "trang «HTX 2024», dòng 4" in p.message()
     assert (_report(ds).rows_read, _report(ds).rows_rejected, _report(ds).rejected_rows) == (6, 1, [4])
+    from kttt.indicators import compute_indicators
+
+    t = compute_indicators(ds, 2024)
+    province = t[(t.dia_ban == "toan_tinh") & (t.linh_vuc == "")].set_index("ma_chi_tieu")["gia_tri"]
+    # 3 + 5 HTX (the rejected row 4 is said, not counted); last year's sheet would have given 3 + 1
+    assert (province["htx_hien_co"], province["thanh_vien_htx"], province["htx_thanh_lap_moi"]) == (8, 80, 1)
 
 
 def test_the_active_sheet_is_read_when_its_header_matches(tmp_path: Path) -> None:
@@ -661,3 +676,70 @@ def test_every_pinned_outcome_belongs_to_a_defect_of_the_corpus() -> None:
     names = {d.name for d in DEFECTS + V2_CORPUS}
     pinned = set(json.loads(PINNED.read_text(encoding="utf-8")))
     assert pinned == names, (pinned - names, names - pinned)
+
+
+def test_a_commune_code_that_lost_its_zero_is_resolved_and_warned(tmp_path: Path) -> None:
+    root = tmp_path / "ds"
+    cell(2024, "htx_yen_bai_cu.xlsx", 5, COMMUNE_HEADER, 4750)(root)
+    ds = load_dataset(root)
+    assert ds.ok and [(p.code, p.row, p.severity) for p in ds.problems] == [("ma_mat_so_0", 5, "canh_bao")]
+    assert _by_code(ds, 2024)["1500000007"]["xa"] == "04750"
+
+
+# ----------------------------------------------------------------------------- targets and published figures (v2 keys)
+
+def test_assumed_targets_and_published_figures_by_area(tmp_path: Path) -> None:
+    targets = ("nam,ma_chi_tieu,gia_tri,so_sanh,nguon,gia_dinh\n"
+               "2025,htx_thanh_lap_moi,80,>=,GIẢ ĐỊNH: chưa có chỉ tiêu công bố,true\n"
+               "2025,tht_thanh_lap_moi,500,>=,Nghị quyết thử,\n")
+    published = ("nam,ma_chi_tieu,gia_tri,trang_thai_so_lieu,ngay_cong_bo,nguon,dia_ban\n"
+                 "2025,htx_thanh_lap_moi,71,uoc,2025-12-01,Báo Lào Cai,\n"
+                 "2025,htx_thanh_lap_moi,14,uoc,2025-12-01,Báo Lào Cai,10\n")
+    ds = load_dataset(make_v2_dataset(tmp_path / "ds", only(2025), targets=targets, published=published))
+    assert ds.ok
+    assert list(ds.targets["gia_dinh"]) == [True, False]
+    assert list(ds.published["dia_ban"]) == ["toan_tinh", "10"] and list(ds.published["gia_tri"]) == [71.0, 14.0]
+
+
+# ----------------------------------------------------------------------------- the parse cache
+
+def _outcome(root: Path) -> tuple[list[str], list[tuple], dict[int, list]]:
+    ds = load_dataset(root)
+    frames = {y: ds.register("htx", y).drop(columns=["ngay_so_lieu"]).astype(str).values.tolist() for y in ds.years}
+    return [p.message() for p in ds.problems], [(f.file, f.rows_read, f.rows_accepted) for f in ds.files], frames
+
+
+def test_the_parse_memo_gives_copies_and_sees_changes(tmp_path: Path) -> None:
+    root = make_v2_dataset(tmp_path / "ds")
+    first = load_dataset(root)
+    first.htx.loc[:, "ten_htx"] = "đã sửa"  # a caller's change never reaches the memo
+    assert _outcome(root) == _outcome(root)
+    assert "đã sửa" not in set(load_dataset(root).htx["ten_htx"])
+    # the file changes: parsed again
+    cell(2025, "htx.xlsx", 3, "Số thành viên", -1)(root)
+    assert [(p.code, p.row) for p in load_dataset(root).errors] == [("so_am", 3)]
+    # the units change (another parse setting): the registers are resolved again
+    replace_line(root / UNITS, "04606,Xã Trạm Tấu,xa,,,01/07/2025,\n", "")
+    replace_line(root / CROSSWALK, "04588,04606,01/07/2025,1,Nhập toàn bộ\n04600,04606,01/07/2025,1,Nhập toàn bộ\n", "")
+    codes = {(p.code, p.row) for p in load_dataset(root).errors if p.file == NEW}
+    assert ("don_vi_mo_ho", 6) in codes  # "Trạm Tấu" now names only two former communes
+
+
+def test_the_disk_parse_cache_gives_the_same_outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kttt import registers
+
+    root = make_v2_dataset(tmp_path / "ds")
+    cell(2025, "htx.xlsx", 3, "Số thành viên", -1)(root)  # a problem, to see problems come back from the cache
+    fresh = _outcome(root)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(registers.PARSE_CACHE_ENV, str(cache))
+    monkeypatch.setattr(registers, "_PARSED", {})
+    assert _outcome(root) == fresh
+    pickles = sorted(cache.glob("*.pickle"))
+    assert len(pickles) == 5  # one per register file
+    monkeypatch.setattr(registers, "_PARSED", {})  # another process: from the disk
+    assert _outcome(root) == fresh
+    for p in pickles:
+        p.write_bytes(b"not a pickle")  # a damaged entry is parsed again
+    monkeypatch.setattr(registers, "_PARSED", {})
+    assert _outcome(root) == fresh
