@@ -157,6 +157,12 @@ def test_placing_last_years_rows_on_this_years_communes(small) -> None:  # noqa:
     assert lost.code is None and lost.candidates == frozenset({"04585", "04606"})
     split = place("04799", "141")
     assert split.code is None and split.candidates == frozenset({"04726", "04750"})
+    # no change yet (2023 → 2024): a row without a commune has none on the later date either, and
+    # it costs no commune of its district the comparison
+    d088 = units.at("088", BEFORE, "huyen")
+    assert place_commune(None, d088, BEFORE, units, cw) == place_commune(None, d088, dt.date(2024, 6, 1), units, cw)
+    assert place_commune(None, d088, BEFORE, units, cw).candidates == frozenset()
+    assert place_commune(None, d088, BEFORE, units, cw).code is None
     # a commune valid on both dates stays itself
     now = units.at("04750", AFTER, "xa")
     assert place_commune(now, None, AFTER, units, cw).code == "04750"

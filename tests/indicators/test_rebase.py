@@ -228,3 +228,14 @@ def test_registers_of_the_old_shape_are_unchanged_by_v2(tmp_path: Path) -> None:
     t = compute_indicators(ds, 2024)
     assert by_area(t, "htx_hien_co", "gia_tri", "huyen") == {"088": 0, "139": 3, "141": 3}
     assert math.isnan(province(t, "tht_hien_co"))
+
+
+def test_before_the_change_every_level_compares_area_by_area(tmp_path: Path) -> None:
+    # 2023 = 2024's registers: former provinces, districts and communes each keep their values
+    years = v2_years()
+    years[2023] = years[2024]
+    t = table_of(make_v2_dataset(tmp_path / "ds", {2023: years[2023], 2024: years[2024]}), 2024)
+    for level in ("tinh", "tinh_cu", "huyen", "xa"):
+        r = rows(t, "htx_hien_co", level)
+        assert len(r) and (r["gia_tri_nam_truoc"] == r["gia_tri"]).all(), level
+    assert (t["ghi_chu"] == "").all()
