@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -231,14 +232,21 @@ def assert_pinned(ds, defect: Defect, update: bool) -> None:  # noqa: ANN001 - a
     got = outcome(ds)
     for text in json.dumps(got, ensure_ascii=False).split('"'):
         assert not text.startswith(("/tmp", str(Path.home()))), f"an absolute path in a message: {text}"
-    pinned = json.loads(PINNED.read_text(encoding="utf-8")) if PINNED.is_file() else {}
     if update:
+        pinned = json.loads(PINNED.read_text(encoding="utf-8")) if PINNED.is_file() else {}
         pinned[defect.name] = got
         PINNED.parent.mkdir(parents=True, exist_ok=True)
         PINNED.write_text(_pinned_text(pinned), encoding="utf-8")
+        _pinned.cache_clear()
         return
-    assert defect.name in pinned, f"{defect.name}: not pinned yet (pytest --update-corpus)"
-    assert got == pinned[defect.name]
+    assert defect.name in _pinned(), f"{defect.name}: not pinned yet (pytest --update-corpus)"
+    assert got == _pinned()[defect.name]
+
+
+@functools.lru_cache(maxsize=1)
+def _pinned() -> dict[str, Any]:
+    """The pinned outcomes, read once."""
+    return json.loads(PINNED.read_text(encoding="utf-8")) if PINNED.is_file() else {}
 
 
 def _htx(col: str, row: int, value: object) -> Callable[[Path], None]:
