@@ -335,6 +335,11 @@ def place_commune(commune: Unit | None, district: Unit | None, date: dt.date, un
         return Placement(None, codes)
     if district is None:
         return Placement(None)
+    if district.valid_at(date):
+        # the district still exists: a row without a commune has no commune on this date either;
+        # it counts in its district, like this year's rows without one, and costs no commune its
+        # year-before value
+        return Placement(None)
     last_day = district.until if district.until is not None and district.until < date else None
     when = last_day or date
     communes = units.children(district.code, when, "xa")

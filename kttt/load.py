@@ -390,9 +390,10 @@ def _unique_across_parts(frame: pd.DataFrame, code_column: str, rel: str, seen: 
     """Codes are unique across the parts of a register: a code already in an earlier part is
     an error on this part's row."""
     clash = frame[code_column].isin(seen.keys()) if seen else pd.Series(False, index=frame.index)
+    header = frame.attrs.get("headers", {}).get(code_column, code_column)  # as the analyst wrote it
     for code, row in zip(frame.loc[clash, code_column], frame.loc[clash, "_dong"], strict=True):
         other, other_row = seen[code]
-        problems.append(Problem(rel, int(row), code_column, code,
+        problems.append(Problem(rel, int(row), header, code,
                                 f"trùng mã với {other} dòng {other_row} (mã phải duy nhất giữa các tệp của sổ)",
                                 f"duplicate code (also in {other}, row {other_row})", code="trung_ma",
                                 sheet=report.sheet))

@@ -17,6 +17,7 @@ reason.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -32,10 +33,17 @@ def show_value(value: Any, limit: int = 80) -> str:
     '3'
     >>> show_value(None)
     '(trống)'
+
+    A date cell reads as Excel shows it, a huge number as typed (not 309 digits):
+
+    >>> show_value(dt.date(9999, 12, 31)), show_value(1e308), show_value(9e18)
+    ('31/12/9999', '1e+308', '9000000000000000000')
     """
     if value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and value == ""):
         return "(trống)"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e19:
         value = int(value)
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -35,6 +35,7 @@ from kttt.contract import (
     Column,
     Register,
     enum_key,
+    fold,
     header_key,
     money_factor,
     normalize,
@@ -132,7 +133,9 @@ def unused_columns(register: Register, table: Table, mapped: dict[str, Mapped], 
             continue
         h = table.header[j] if j < len(table.header) else None
         filled = sum(1 for _n, c in table.rows if j < len(c) and c[j] is not None)
-        if h is None and filled:
+        # a header cell Excel left without a value (an error cell, a formula never calculated)
+        # is no header either: its column's data would be dropped without a word
+        if (h is None or isinstance(h, BadCell)) and filled:
             problems.append(Problem(
                 table.rel, table.header_rows[-1], f"cột {column_letter(j)}", None,
                 f"cột {column_letter(j)} có dữ liệu ở {filled} dòng nhưng không có tiêu đề "
@@ -247,7 +250,9 @@ class Geography:
         self._memo: dict[tuple, Resolved] = {}
 
     def resolve(self, text: str, level: str, date: dt.date, parent: str | None) -> Resolved:
-        key = (normalize(text), level, date, parent)
+        # memo by the name as resolution reads it: fold() keeps diacritics ("Sa Pa" and "Sa Pả" are
+        # two wards); a diacritic-less key let the first spelling's result stand for the other
+        key = (fold(text), level, date, parent)
         if key not in self._memo:
             self._memo[key] = self.s.units.resolve(text, level, date, parent, self.s.crosswalk)
         return self._memo[key]
@@ -441,7 +446,10 @@ def load_register(path: Path, rel: str, settings: Settings) -> tuple[pd.DataFram
         rec["_dong"] = n
         records.append(rec)
         report.rows_accepted += 1
-    return _typed_frame(register, records, settings, [h for _, h in extras], rel), report, problems
+    frame = _typed_frame(register, records, settings, [h for _, h in extras], rel)
+    # the headers as the analyst wrote them, for problems found later across the parts of a register
+    frame.attrs["headers"] = {key: m.header for key, m in mapped.items()}
+    return frame, report, problems
 
 
 def _row_rules(register: Register, rows: list[tuple[int, list[Any]]], mapped: dict[str, Mapped],

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from kttt.load import load_dataset
+from kttt.problems import Problem
 from tests.builders import (
     HTX_HEADERS,
     HTX_ROWS,
@@ -147,7 +151,10 @@ def test_the_sample_dataset_is_valid() -> None:
 
 @dataclass(frozen=True)
 class Defect:
-    """One bad input and where its problem must be located."""
+    """One bad input and where its problem must be located: file (relative to the dataset),
+    sheet (the Excel sheet read; None for CSV and for problems of a whole file), Excel row,
+    header as the analyst wrote it, problem code and severity (``loi`` unless a warning or note
+    is the point); ``says`` are words the Vietnamese message must contain."""
 
     name: str
     build: Callable[[Path], None]
@@ -155,6 +162,91 @@ class Defect:
     row: int | None
     header: str | None
     code: str
+    sheet: str | None = None
+    severity: str = "loi"
+    says: tuple[str, ...] = ()
+
+
+def assert_located(ds, defect: Defect) -> Problem:  # noqa: ANN001 - a loaded Dataset
+    """The problem the defect must produce: its code and severity at its file, sheet, row and
+    header, a Vietnamese message naming that location and an English line; the dataset is not
+    valid when the defect is an error; every file's rows are accounted for."""
+    everything = [p.message() for p in ds.problems]
+    same = [p for p in ds.problems if p.code == defect.code and p.severity == defect.severity]
+    assert same, everything
+    where = (defect.file, defect.sheet, defect.row, defect.header)
+    located = [p for p in same if (p.file, p.sheet, p.row, p.header) == where]
+    assert located, (where, [p.message() for p in same])
+    p = located[0]
+    if defect.severity == "loi":
+        assert not ds.ok
+    message = p.message()
+    assert message.startswith(defect.file)
+    if defect.sheet is not None:
+        assert f"trang «{defect.sheet}»" in message
+    if defect.row is not None:
+        assert f"dòng {defect.row}" in message
+    if defect.header is not None:
+        assert f"«{defect.header}»" in message
+    for words in defect.says:
+        assert words in message, (words, message)
+    assert p.message_en().strip().startswith("(en)")
+    for f in ds.files:  # nothing lost
+        assert f.rows_read == f.rows_accepted + f.rows_rejected, f
+    return p
+
+
+# ----------------------------------------------------------------------------- the corpus, pinned
+
+PINNED = Path(__file__).parent / "data" / "corpus_problems.json"
+
+
+def outcome(ds) -> dict[str, Any]:  # noqa: ANN001 - a loaded Dataset
+    """Everything the loader said about a dataset: every problem (location, value, code,
+    severity, both messages) in a stable order, and every file's row accounting and notices."""
+    problems = [{**p.as_dict(), "thong_diep": p.message(), "message": p.message_en()} for p in ds.problems]
+    problems.sort(key=lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True))
+    files = [{"tep": f.file, "trang": f.sheet, "dong_tieu_de": list(f.header_rows), "doc": f.rows_read,
+              "nhan": f.rows_accepted, "loai": f.rows_rejected, "dong_loai": f.rejected_rows,
+              "khong_doc_duoc": f.failed, "ghi_chu": f.notices} for f in ds.files]
+    return {"van_de": problems, "tep": files}
+
+
+def _pinned_text(pinned: dict[str, Any]) -> str:
+    """The pinned outcomes as JSON with one problem or file per line (readable diffs)."""
+    def one(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    blocks = []
+    for name, got in sorted(pinned.items()):
+        parts = [f'  "{key}": [\n' + ",\n".join(f"   {one(item)}" for item in got[key]) + "\n  ]"
+                 if got[key] else f'  "{key}": []' for key in ("van_de", "tep")]
+        blocks.append(f" {one(name)}: {{\n" + ",\n".join(parts) + "\n }")
+    return "{\n" + ",\n".join(blocks) + "\n}\n"
+
+
+def assert_pinned(ds, defect: Defect, update: bool) -> None:  # noqa: ANN001 - a loaded Dataset
+    """The defect's whole outcome equals the pinned one in ``tests/data/corpus_problems.json``:
+    the same problems, messages and locations, the same row accounting — what a rewrite of the
+    loader (vectorising it, say) must keep. ``pytest --update-corpus`` rewrites the entry."""
+    got = outcome(ds)
+    for text in json.dumps(got, ensure_ascii=False).split('"'):
+        assert not text.startswith(("/tmp", str(Path.home()))), f"an absolute path in a message: {text}"
+    if update:
+        pinned = json.loads(PINNED.read_text(encoding="utf-8")) if PINNED.is_file() else {}
+        pinned[defect.name] = got
+        PINNED.parent.mkdir(parents=True, exist_ok=True)
+        PINNED.write_text(_pinned_text(pinned), encoding="utf-8")
+        _pinned.cache_clear()
+        return
+    assert defect.name in _pinned(), f"{defect.name}: not pinned yet (pytest --update-corpus)"
+    assert got == _pinned()[defect.name]
+
+
+@functools.lru_cache(maxsize=1)
+def _pinned() -> dict[str, Any]:
+    """The pinned outcomes, read once."""
+    return json.loads(PINNED.read_text(encoding="utf-8")) if PINNED.is_file() else {}
 
 
 def _htx(col: str, row: int, value: object) -> Callable[[Path], None]:
@@ -258,25 +350,25 @@ def _old_excel(root: Path) -> None:
 
 
 DEFECTS = [
-    Defect("thiếu cột bắt buộc", _missing_column, "2022/htx.xlsx", 1, "Tên HTX", "thieu_cot"),
-    Defect("trùng mã", _duplicate_code, "2022/htx.xlsx", 4, "Mã HTX", "trung_ma"),
-    Defect("ngày không tồn tại 31/02", _htx("Ngày thành lập", 3, "31/02/2022"), "2022/htx.xlsx", 3, "Ngày thành lập", "ngay_khong_ton_tai"),
-    Defect("ngày không đọc được", _htx("Ngày thành lập", 2, "15.03.2022"), "2022/htx.xlsx", 2, "Ngày thành lập", "ngay_khong_doc_duoc"),
-    Defect("ngày dạng chữ", _htx("Ngày giải thể", 5, "cuối tháng 6"), "2022/htx.xlsx", 5, "Ngày giải thể", "ngay_khong_doc_duoc"),
-    Defect("đơn vị lạ", _htx("Huyện/Thị xã/Thành phố", 3, "Huyện Không Có"), "2022/htx.xlsx", 3, "Huyện/Thị xã/Thành phố", "don_vi_la"),
-    Defect("lĩnh vực lạ", _htx("Lĩnh vực", 2, "Hàng không"), "2022/htx.xlsx", 2, "Lĩnh vực", "linh_vuc_la"),
-    Defect("xếp loại lạ", _htx("Xếp loại", 3, "Xuất sắc"), "2022/htx.xlsx", 3, "Xếp loại", "xep_loai_la"),
-    Defect("tình trạng lạ", _htx("Tình trạng", 2, "Phá sản"), "2022/htx.xlsx", 2, "Tình trạng", "trang_thai_la"),
-    Defect("loại hình lạ", _htx("Loại hình", 4, "Doanh nghiệp"), "2022/htx.xlsx", 4, "Loại hình", "loai_hinh_la"),
-    Defect("số âm", _htx("Số thành viên", 3, -5), "2022/htx.xlsx", 3, "Số thành viên", "so_am"),
-    Defect("chữ trong ô số", _htx("Số lao động thường xuyên", 2, "mười"), "2022/htx.xlsx", 2, "Số lao động thường xuyên", "khong_phai_so"),
-    Defect("số lẻ ở ô số nguyên", _htx("Số thành viên", 2, 12.5), "2022/htx.xlsx", 2, "Số thành viên", "khong_phai_so_nguyen"),
-    Defect("cán bộ tập huấn > cán bộ quản lý", _trained_over_managers, "2022/htx.xlsx", 3, "Số cán bộ quản lý được tập huấn", "tap_huan_vuot_quan_ly"),
-    Defect("giải thể trước khi thành lập", _dissolved_before_founded, "2022/htx.xlsx", 5, "Ngày giải thể", "ket_thuc_truoc_thanh_lap"),
-    Defect("mã trống", _htx("Mã HTX", 4, None), "2022/htx.xlsx", 4, "Mã HTX", "thieu_gia_tri"),
-    Defect("thiếu tên", _htx("Tên HTX", 2, "   "), "2022/htx.xlsx", 2, "Tên HTX", "thieu_gia_tri"),
+    Defect("thiếu cột bắt buộc", _missing_column, "2022/htx.xlsx", 1, "Tên HTX", "thieu_cot", sheet="Sheet1"),
+    Defect("trùng mã", _duplicate_code, "2022/htx.xlsx", 4, "Mã HTX", "trung_ma", sheet="Sheet1"),
+    Defect("ngày không tồn tại 31/02", _htx("Ngày thành lập", 3, "31/02/2022"), "2022/htx.xlsx", 3, "Ngày thành lập", "ngay_khong_ton_tai", sheet="Sheet1"),
+    Defect("ngày không đọc được", _htx("Ngày thành lập", 2, "15.03.2022"), "2022/htx.xlsx", 2, "Ngày thành lập", "ngay_khong_doc_duoc", sheet="Sheet1"),
+    Defect("ngày dạng chữ", _htx("Ngày giải thể", 5, "cuối tháng 6"), "2022/htx.xlsx", 5, "Ngày giải thể", "ngay_khong_doc_duoc", sheet="Sheet1"),
+    Defect("đơn vị lạ", _htx("Huyện/Thị xã/Thành phố", 3, "Huyện Không Có"), "2022/htx.xlsx", 3, "Huyện/Thị xã/Thành phố", "don_vi_la", sheet="Sheet1"),
+    Defect("lĩnh vực lạ", _htx("Lĩnh vực", 2, "Hàng không"), "2022/htx.xlsx", 2, "Lĩnh vực", "linh_vuc_la", sheet="Sheet1"),
+    Defect("xếp loại lạ", _htx("Xếp loại", 3, "Xuất sắc"), "2022/htx.xlsx", 3, "Xếp loại", "xep_loai_la", sheet="Sheet1"),
+    Defect("tình trạng lạ", _htx("Tình trạng", 2, "Phá sản"), "2022/htx.xlsx", 2, "Tình trạng", "trang_thai_la", sheet="Sheet1"),
+    Defect("loại hình lạ", _htx("Loại hình", 4, "Doanh nghiệp"), "2022/htx.xlsx", 4, "Loại hình", "loai_hinh_la", sheet="Sheet1"),
+    Defect("số âm", _htx("Số thành viên", 3, -5), "2022/htx.xlsx", 3, "Số thành viên", "so_am", sheet="Sheet1"),
+    Defect("chữ trong ô số", _htx("Số lao động thường xuyên", 2, "mười"), "2022/htx.xlsx", 2, "Số lao động thường xuyên", "khong_phai_so", sheet="Sheet1"),
+    Defect("số lẻ ở ô số nguyên", _htx("Số thành viên", 2, 12.5), "2022/htx.xlsx", 2, "Số thành viên", "khong_phai_so_nguyen", sheet="Sheet1"),
+    Defect("cán bộ tập huấn > cán bộ quản lý", _trained_over_managers, "2022/htx.xlsx", 3, "Số cán bộ quản lý được tập huấn", "tap_huan_vuot_quan_ly", sheet="Sheet1"),
+    Defect("giải thể trước khi thành lập", _dissolved_before_founded, "2022/htx.xlsx", 5, "Ngày giải thể", "ket_thuc_truoc_thanh_lap", sheet="Sheet1"),
+    Defect("mã trống", _htx("Mã HTX", 4, None), "2022/htx.xlsx", 4, "Mã HTX", "thieu_gia_tri", sheet="Sheet1"),
+    Defect("thiếu tên", _htx("Tên HTX", 2, "   "), "2022/htx.xlsx", 2, "Tên HTX", "thieu_gia_tri", sheet="Sheet1"),
     Defect("sai định dạng số của bộ dữ liệu", _wrong_number_format, "2022/htx.csv", 3, "Doanh thu (triệu đồng)", "sai_dinh_dang_so"),
-    Defect("giá trị có/không lạ", _htx("Tổ chức, hoạt động theo Luật HTX", 2, "có lẽ"), "2022/htx.xlsx", 2, "Tổ chức, hoạt động theo Luật HTX", "khong_phai_co_khong"),
+    Defect("giá trị có/không lạ", _htx("Tổ chức, hoạt động theo Luật HTX", 2, "có lẽ"), "2022/htx.xlsx", 2, "Tổ chức, hoạt động theo Luật HTX", "khong_phai_co_khong", sheet="Sheet1"),
     Defect("cả csv và xlsx", _both_csv_and_xlsx, "2022/htx.*", None, None, "hai_tep_cung_so"),
     Defect("xlsx hỏng", _corrupt_xlsx, "2022/htx.xlsx", None, None, "excel_hong"),
     Defect("csv không phải UTF-8", _not_utf8, "2022/tht.csv", 1, None, "khong_phai_utf8"),
@@ -284,8 +376,8 @@ DEFECTS = [
     Defect("mã chỉ tiêu lạ", _unknown_indicator, "chi_tieu.csv", 2, "ma_chi_tieu", "ma_chi_tieu_la"),
     Defect("so_sanh lạ", _bad_comparison, "chi_tieu.csv", 2, "so_sanh", "gia_tri_khong_hop_le"),
     Defect("trạng thái số liệu lạ", _bad_published_status, "so_lieu_cong_bo.csv", 2, "trang_thai_so_lieu", "gia_tri_khong_hop_le"),
-    Defect("cột trùng", _duplicate_column, "2022/htx.xlsx", 1, "Mã số thuế", "trung_cot"),
-    Defect("đơn vị tiền lạ", _unknown_money_unit, "2022/htx.xlsx", 1, "Doanh thu (USD)", "don_vi_tien_la"),
+    Defect("cột trùng", _duplicate_column, "2022/htx.xlsx", 1, "Mã số thuế", "trung_cot", sheet="Sheet1"),
+    Defect("đơn vị tiền lạ", _unknown_money_unit, "2022/htx.xlsx", 1, "Doanh thu (USD)", "don_vi_tien_la", sheet="Sheet1"),
     Defect("dinh_dang_so lạ", _bad_number_format_key, "dataset.yaml", None, "dinh_dang_so", "gia_tri_khong_hop_le"),
     Defect("thiếu tệp đơn vị hành chính", _missing_units, "don_vi_hanh_chinh.csv", None, None, "thieu_tep"),
     Defect("cấp đơn vị lạ", _bad_unit_level, "don_vi_hanh_chinh.csv", 3, "cap", "gia_tri_khong_hop_le"),
@@ -302,24 +394,12 @@ def test_the_corpus_has_at_least_20_distinct_defects() -> None:
 
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=[d.name for d in DEFECTS])
-def test_bad_input_is_located(tmp_path: Path, defect: Defect) -> None:
+def test_bad_input_is_located(tmp_path: Path, defect: Defect, request: pytest.FixtureRequest) -> None:
     root = tmp_path / "ds"
     defect.build(root)
     ds = load_dataset(root)
-    assert not ds.ok
-    matches = [p for p in ds.errors if p.code == defect.code]
-    assert matches, [p.message() for p in ds.problems]
-    p = matches[0]
-    assert (p.file, p.row, p.header) == (defect.file, defect.row, defect.header), p.message()
-    message = p.message()
-    assert message.startswith(defect.file)
-    if defect.row is not None:
-        assert f"dòng {defect.row}" in message
-    if defect.header is not None:
-        assert f"«{defect.header}»" in message
-    assert p.message_en().strip().startswith("(en)")
-    for f in ds.files:  # nothing lost
-        assert f.rows_read == f.rows_accepted + f.rows_rejected
+    assert_located(ds, defect)
+    assert_pinned(ds, defect, request.config.getoption("--update-corpus"))
 
 
 def test_missing_dataset_folder(tmp_path: Path) -> None:

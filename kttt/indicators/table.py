@@ -474,7 +474,9 @@ def to_machine(table: pd.DataFrame) -> pd.DataFrame:
 
     out = table.copy()
     for col in out.columns:
-        if col not in NUMBER_COLUMNS and out[col].dtype == object:
+        # every text column: pandas ≥ 3 stores text as the "str" dtype, not object (csv_text
+        # leaves anything that is not text as it is)
+        if col not in NUMBER_COLUMNS and not pd.api.types.is_numeric_dtype(out[col]):
             out[col] = out[col].map(csv_text)
     for col in NUMBER_COLUMNS:
         out[col] = out[col].map(machine_number)
