@@ -83,11 +83,11 @@ def test_pdf_carries_the_narrative_numbers(sample: tuple[Path, list[str]]) -> No
 
 
 def test_workbook_has_every_table(sample: tuple[Path, list[str]]) -> None:
-    from kttt.tables import TABLES, Context
+    from kttt.tables import Context, report_tables
 
     wb = openpyxl.load_workbook(year_dir(sample) / "bang_bieu_2022.xlsx")
     ctx = Context.open(SAMPLE_DATASET, 2022, history=True)
-    keys = [fn(ctx).key for fns in TABLES.values() for fn in fns]
+    keys = [t.key for t in report_tables(ctx)]
     assert wb.sheetnames == ["gioi_thieu", *keys]
     ws = wb["chi_tieu_chinh"]
     header = [c.value for c in ws[4]]
@@ -253,7 +253,7 @@ def test_a_broken_dataset_leaves_the_publication_untouched(tiny: tuple[Path, Pat
     lines: list[str] = []
     result = build(broken, all_years=True, out=out, log=lines.append)
     assert not result.ok
-    assert any("2023/htx.xlsx, dòng 2, cột «Ngày thành lập»" in line for line in lines)
+    assert any("2023/htx.xlsx, trang «Sheet1», dòng 2, cột «Ngày thành lập»" in line for line in lines)
     assert digests(out / "tinh_thu") == before
 
 
