@@ -280,7 +280,7 @@ def targets_sentence(targets: pd.DataFrame, year: int) -> str:
 
 
 def paragraphs(table: pd.DataFrame, year: int, targets: pd.DataFrame | None = None, info=None,  # noqa: ANN001
-               new_boundaries: bool = False) -> list[str]:
+               new_boundaries: bool = False, next_year: bool = True) -> list[str]:
     """The overview's paragraphs for ``year``; the last one lists year + 1's targets. An
     estimate year (``info``: a :class:`~kttt.load.YearInfo`) opens with "Ước thực hiện năm Y
     (số liệu đến …)"; comparisons across a boundary change say they are on the new boundaries.
@@ -308,7 +308,7 @@ def paragraphs(table: pd.DataFrame, year: int, targets: pd.DataFrame | None = No
     quality = quality_sentence(facts, year)
     if quality:
         out.append(quality)
-    goals = targets_sentence(targets, year + 1) if targets is not None else ""
+    goals = targets_sentence(targets, year + 1) if targets is not None and next_year else ""
     if goals:
         out.append(goals)
     return out

@@ -77,6 +77,15 @@ class ReportTable:
                 f"đủ {fmt.number(len(body))} {what} trong tệp Excel bảng biểu của năm.")
         return replace(self, page_rows=positions, page_note=note)
 
+    def paged(self) -> ReportTable:
+        """The same table holding only the rows a page shows (the page's note becomes its note):
+        for documents that print the short form and keep the full table in an annex."""
+        from dataclasses import replace
+
+        note = " ".join(filter(None, [self.note, self.page_note]))
+        return replace(self, frame=self.page_frame().reset_index(drop=True), page_rows=None, page_note="",
+                       note=note, limit=None)
+
     def page_frame(self) -> pd.DataFrame:
         """The rows a page shows: the chosen ones, else at most ``limit`` (default
         :data:`PAGE_LIMIT`) — a long list is never rendered whole on a page or in the PDF."""

@@ -285,12 +285,13 @@ def assessment_paragraphs(table: pd.DataFrame, year: int, estimate: bool) -> lis
 def unit_leaders(ranking: ReportTable, top: int = 3) -> str:
     """Which areas founded the most cooperatives (from the ranking table), as a sentence."""
     frame = ranking.frame
-    if not {"Địa bàn", "HTX mới"} <= set(frame.columns) or frame.empty:
+    if "HTX mới" not in frame.columns or len(frame.columns) < 2 or frame.empty:
         return ""
+    area = frame.columns[1]  # the area's column (districts or communes) follows the rank
     best = frame[frame["HTX mới"].fillna(0) > 0].head(top)
     if best.empty:
         return ""
-    listed = ", ".join(f"{r['Địa bàn']} ({fmt.number(r['HTX mới'])} HTX)" for _, r in best.iterrows())
+    listed = ", ".join(f"{r[area]} ({fmt.number(r['HTX mới'])} HTX)" for _, r in best.iterrows())
     return f"Các địa bàn thành lập mới nhiều HTX nhất: {listed}."
 
 
@@ -829,21 +830,33 @@ def body(doc: DocxDocument, ctx: Context, head: Letterhead, notice: str, build_d
     counter = Counter()
     _heading(doc, f"I. KẾT QUẢ PHÁT TRIỂN KINH TẾ TẬP THỂ {when.upper()}", 1)
     _heading(doc, "1. Hợp tác xã, tổ hợp tác", 2)
-    for text in narrative.paragraphs(ctx.table, year, None):
+    for text in narrative.paragraphs(ctx.table, year, ctx.dataset.targets, ctx.info, bool(ctx.boundary_note),
+                                     next_year=False):
         _add(doc, text, STYLE_BODY)
     _heading(doc, "2. Các chỉ tiêu chủ yếu", 2)
     key = tables.key_indicators(ctx)
-    _add(doc, f"Các chỉ tiêu chủ yếu {when} so với năm {year - 1} và kế hoạch được giao (Bảng "
+    _add(doc, f"Các chỉ tiêu chủ yếu {when} so với năm {year - 1} và kế hoạch (Bảng "
               f"{counter.tables + 1}; đầy đủ tại Phụ lục I).", STYLE_BODY)
-    _body_table(doc, counter, _columns(key, ["Chỉ tiêu", "Đơn vị tính", f"Năm {year - 1}", f"Năm {year}",
-                                             "Kế hoạch", "Đạt (% kế hoạch)"]))
+    columns = list(key.frame.columns)  # Chỉ tiêu, Đơn vị tính, the year before, this year, …
+    _body_table(doc, counter, _columns(key, [*columns[:4], "Kế hoạch", "Đạt (% kế hoạch)"]))
+    for note in (ctx.boundary_note, tables.target_note(ctx, year)):
+        if note:
+            _add(doc, note, STYLE_BODY)
     _heading(doc, "3. Kết quả theo địa bàn", 2)
     ranking = tables.units_ranking(ctx)
-    leaders = unit_leaders(ranking)
+    leaders = unit_leaders(ranking) if ranking is not None else ""
     units = tables.units_side_by_side(ctx)
-    compact = _columns(units, ["Địa bàn", "HTX hiện có", "HTX mới", "THT hiện có", "THT mới", "Thành viên KTTT"])
-    _add(doc, (leaders + " " if leaders else "") + f"Kết quả từng địa bàn tại Bảng {counter.tables + 1}.", STYLE_BODY)
-    _body_table(doc, counter, compact)
+    if units is not None:
+        shown = units.paged()
+        area = shown.frame.columns[0]
+        compact = _columns(shown, [area, "HTX hiện có", "HTX mới", "THT hiện có", "THT mới", "Thành viên KTTT"])
+        _add(doc, (leaders + " " if leaders else "") + f"Kết quả theo địa bàn tại Bảng {counter.tables + 1}"
+                  + ("; đầy đủ tại Phụ lục I." if units.page_rows is not None else "."), STYLE_BODY)
+        _body_table(doc, counter, compact)
+    former = tables.by_former_province(ctx)
+    if former is not None:
+        _add(doc, f"Theo tỉnh cũ, để so sánh liên tục với các năm trước (Bảng {counter.tables + 1}).", STYLE_BODY)
+        _body_table(doc, counter, former)
 
     _heading(doc, "II. ĐÁNH GIÁ CHUNG", 1)
     _heading(doc, "1. Kết quả đạt được", 2)
@@ -1031,7 +1044,7 @@ def ordered_tables(ctx: Context, notebooks: dict[str, Any]) -> list[ReportTable]
 
     names = report_order(notebooks) if notebooks else list(TABLES)
     names += [n for n in TABLES if n not in names]
-    return [fn(ctx) for name in names for fn in TABLES.get(name, [])]
+    return [t for name in names for fn in TABLES.get(name, []) if (t := fn(ctx)) is not None]
 
 
 def render(source, target: Path) -> list[str]:  # noqa: ANN001 - a kttt.outputs.RenderSource
