@@ -73,8 +73,8 @@ class ReportTable:
         order = body.assign(_v=body[column].fillna(-1)).sort_values(["_v"], ascending=False, kind="stable")
         rows = [*order.index[:n], *order.index[-n:], self.frame.index[-1]]
         positions = [self.frame.index.get_loc(i) for i in rows]
-        note = (f"Trang này hiển thị {n} {what} có «{column}» cao nhất, {n} {what} thấp nhất và dòng toàn tỉnh; "
-                f"đủ {fmt.number(len(body))} {what} trong tệp Excel bảng biểu của năm.")
+        note = (f"Hiển thị {n} {what} có «{column}» cao nhất, {n} {what} thấp nhất và dòng toàn tỉnh; bảng đủ "
+                f"{fmt.number(len(body))} {what} trong tệp Excel bảng biểu và phụ lục của báo cáo.")
         return replace(self, page_rows=positions, page_note=note)
 
     def paged(self) -> ReportTable:
@@ -623,8 +623,8 @@ def units_ranking(ctx: Context) -> ReportTable | None:
 
         positions = [*range(TOP_BOTTOM), *range(len(ranked) - TOP_BOTTOM, len(ranked))]
         table = replace(table, page_rows=positions,
-                        page_note=f"Trang này hiển thị {TOP_BOTTOM} {what} đứng đầu và {TOP_BOTTOM} đứng cuối; đủ "
-                                  f"{fmt.number(len(ranked))} {what} trong tệp Excel bảng biểu của năm.")
+                        page_note=f"Hiển thị {TOP_BOTTOM} {what} đứng đầu và {TOP_BOTTOM} đứng cuối; bảng đủ "
+                                  f"{fmt.number(len(ranked))} {what} trong tệp Excel bảng biểu và phụ lục của báo cáo.")
     return table
 
 

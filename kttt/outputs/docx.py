@@ -839,9 +839,6 @@ def body(doc: DocxDocument, ctx: Context, head: Letterhead, notice: str, build_d
               f"{counter.tables + 1}; đầy đủ tại Phụ lục I).", STYLE_BODY)
     columns = list(key.frame.columns)  # Chỉ tiêu, Đơn vị tính, the year before, this year, …
     _body_table(doc, counter, _columns(key, [*columns[:4], "Kế hoạch", "Đạt (% kế hoạch)"]))
-    for note in (ctx.boundary_note, tables.target_note(ctx, year)):
-        if note:
-            _add(doc, note, STYLE_BODY)
     _heading(doc, "3. Kết quả theo địa bàn", 2)
     ranking = tables.units_ranking(ctx)
     leaders = unit_leaders(ranking) if ranking is not None else ""
