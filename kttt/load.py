@@ -647,7 +647,6 @@ def load_register(path: Path, rel: str, register: Register, year: int, units: di
 
 _PARSED: dict[tuple, tuple[pd.DataFrame | None, FileReport, list[Problem]]] = {}
 _PARSED_LIMIT = 256
-PARSE_CACHE_ENV = "KTTT_PARSE_CACHE"
 
 
 @lru_cache(maxsize=1)
@@ -668,11 +667,12 @@ def _disk_key(path: Path, rel: str, register: Register, year: int, number_format
 
 
 def load_register_cached(path: Path, rel: str, register: Register, year: int, units: dict[str, str],
-                         number_format: str, problems: list[Problem]) -> tuple[pd.DataFrame | None, FileReport]:
+                         number_format: str, problems: list[Problem],
+                         parse_cache: str | Path | None = None) -> tuple[pd.DataFrame | None, FileReport]:
     """:func:`load_register`, memoised in this process by the file's identity (path, size,
     modification time) and everything that shapes its parse (units, number format, year).
 
-    When ``KTTT_PARSE_CACHE`` names a folder (the build sets it for its workers and their
+    When ``parse_cache`` names a folder (the build passes one to its workers and their
     kernels), parses are also kept there as pickles keyed by the SHA-256 of the file's bytes,
     the parse settings and the loader's code: a register is parsed once per build, not once
     per process. Callers get copies: nothing they do reaches the memo.
@@ -682,8 +682,8 @@ def load_register_cached(path: Path, rel: str, register: Register, year: int, un
            tuple(sorted(units.items())))
     if key not in _PARSED:
         entry = None
-        folder = os.environ.get(PARSE_CACHE_ENV)
-        disk = Path(folder) / f"{_disk_key(path, rel, register, year, number_format, units)}.pickle" if folder else None
+        disk = (Path(parse_cache) / f"{_disk_key(path, rel, register, year, number_format, units)}.pickle"
+                if parse_cache else None)
         if disk is not None and disk.is_file():
             try:
                 entry = pickle.loads(disk.read_bytes())
@@ -740,11 +740,13 @@ def _empty_register(register: Register) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- the dataset
 
-def load_dataset(path: str | Path, years: Iterable[int] | None = None, strict: bool = False) -> Dataset:
+def load_dataset(path: str | Path, years: Iterable[int] | None = None, strict: bool = False,
+                 parse_cache: str | Path | None = None) -> Dataset:
     """Read a whole dataset folder into typed frames and a list of located problems.
 
     ``years`` limits the registers read (all year folders by default); ``strict`` raises
-    :class:`~kttt.problems.DataError` when any problem is an error.
+    :class:`~kttt.problems.DataError` when any problem is an error; ``parse_cache`` is a folder
+    where parsed registers are shared between processes (:func:`load_register_cached`).
     """
     root = Path(path).expanduser().resolve()
     problems: list[Problem] = []
@@ -798,7 +800,7 @@ def load_dataset(path: str | Path, years: Iterable[int] | None = None, strict: b
             if not usable:
                 continue
             frame, report = load_register_cached(usable[0], f"{y}/{usable[0].name}", register, y, index,
-                                                 number_format, problems)
+                                                 number_format, problems, parse_cache)
             reports.append(report)
             if frame is not None:
                 frames[reg_name].append(frame)

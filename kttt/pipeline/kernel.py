@@ -1,0 +1,234 @@
+"""The warm kernel, as a papermill engine.
+
+A worker (a process of the local pool, or a Dask worker) keeps one Jupyter kernel alive
+across notebooks: it is started once, imports pandas, matplotlib and kttt once, and between
+notebooks its namespace is emptied (``%reset -f``), so no variable leaks from one notebook
+into the next. A notebook that fails, times out or kills its kernel leaves the next one a
+fresh kernel.
+
+The kernel belongs to a :class:`KernelEngine` — a papermill engine (papermill's own registry of
+execution engines, :data:`papermill.engines.papermill_engines`) that a worker registers under
+the name :data:`ENGINE` when it starts (:func:`start_engine`) and closes when it stops
+(:func:`stop_engine`). Papermill still parameterises each notebook, executes it cell by cell
+through nbclient and adds its error banner on failure; the engine only supplies the kernel,
+the per-cell time limit and an optional setup snippet run before the notebook (the build uses
+it to read the registers from the shared parse cache).
+
+Kernels talk over local IPC sockets in a temporary folder named after the worker's process
+id (``kttt-kernel-<pid>-…``): no TCP ports, no "without encryption" warning, and the folders
+of a worker killed with ``kill -9`` are removed by the next build
+(:func:`kttt.pipeline.publish.sweep_stale_folders`).
+A kernel exits by itself when its worker dies (ipykernel watches its parent process).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from typing import Any
+
+from papermill.engines import Engine, NotebookExecutionManager, papermill_engines
+
+from kttt.pipeline.publish import FOLDER_PREFIX
+
+ENGINE = "kttt"
+KERNEL = "python3"
+WARM_UP = "import pandas, matplotlib, kttt.report, kttt.tables, kttt.charts, kttt.narrative"
+RESET = "%reset -f"
+TIMEOUT_NAME = "CellTimeoutError"
+
+
+def kernel_environment() -> dict[str, str]:
+    """The kernel's environment: this process's, with a fixed hash seed (reproducible set
+    order), matplotlib's file backend and the debugger's file check off."""
+    return {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "JUPYTER_PLATFORM_DIRS": "1"}
+
+
+def _kernel_manager(run_dir: str) -> Any:
+    """A kernel manager on local IPC sockets in ``run_dir``."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=KERNEL)
+    km.transport = "ipc"
+    km.ip = os.path.join(run_dir, "ipc")
+    km.connection_file = os.path.join(run_dir, "kernel.json")
+    return km
+
+
+class WarmKernel:
+    """One kernel reused across notebooks; started ahead of need, replaced after a failure."""
+
+    def __init__(self, warm_up: str = WARM_UP) -> None:
+        self.warm_up = warm_up
+        self.km: Any = None
+        self.run_dir = ""
+        self.used = False
+        self._lock = threading.RLock()
+        self._starting: threading.Thread | None = None
+
+    def _run(self, code: str, timeout: float | None = 120) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            reply = kc.execute_interactive(code, timeout=timeout, store_history=False,
+                                           output_hook=lambda _msg: None)
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError(f"{reply['content'].get('ename', '')}: {reply['content'].get('evalue', '')}")
+        finally:
+            kc.stop_channels()
+
+    def start(self) -> None:
+        with self._lock:
+            self.run_dir = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
+            self.km = _kernel_manager(self.run_dir)
+            self.km.start_kernel(cwd=self.run_dir, env=kernel_environment(),
+                                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+            self.used = False
+            if self.warm_up:
+                self._run(self.warm_up)
+
+    def start_soon(self) -> None:
+        """Start the kernel in the background (the first notebook waits for it)."""
+        def start() -> None:
+            try:
+                self.start()
+            except Exception:  # noqa: BLE001 - the first notebook starts a kernel again and reports
+                self.stop()
+
+        self._starting = threading.Thread(target=start, name="kttt-kernel-start", daemon=True)
+        self._starting.start()
+
+    def ready(self) -> Any:
+        """A live kernel with an empty namespace."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        with self._lock:
+            if self.km is None or not self.km.is_alive():
+                self.stop()
+                self.start()
+            elif self.used:
+                self._run(RESET)
+            self.used = True
+            return self.km
+
+    def run(self, code: str, timeout: float | None = None) -> None:
+        """Run ``code`` in the kernel (outside any notebook); raises when it fails."""
+        self._run(code, timeout)
+
+    def stop(self) -> None:
+        """Shut the kernel down and remove its folder; the next notebook gets a fresh one."""
+        with self._lock:
+            if self.km is not None:
+                try:
+                    self.km.shutdown_kernel(now=True)
+                except Exception:  # noqa: BLE001 - best effort: the kernel may be gone already
+                    pass
+                self.km = None
+            if self.run_dir:
+                shutil.rmtree(self.run_dir, ignore_errors=True)
+                self.run_dir = ""
+
+
+def _timed_out(nb_man: NotebookExecutionManager, limit: float | None) -> None:
+    """Mark the running cell as failed with a timeout error output (papermill then reports
+    it like any failing cell and adds its banner)."""
+    import nbformat
+
+    for cell in nb_man.nb.cells:
+        if cell.get("metadata", {}).get("papermill", {}).get("status") == nb_man.RUNNING:
+            seconds = f"{limit:g}" if limit else "?"
+            cell.setdefault("outputs", []).append(nbformat.v4.new_output(
+                "error", ename=TIMEOUT_NAME,
+                evalue=f"ô chạy quá {seconds} giây mà chưa xong (giới hạn mỗi ô: --timeout {seconds})",
+                traceback=[]))
+            nb_man.cell_exception(cell)
+            return
+
+
+class KernelEngine(Engine):
+    """papermill engine ``kttt``: papermill's nbclient execution on this worker's warm kernel.
+
+    Registered per worker process (an instance owns that worker's kernel)::
+
+        pm.execute_notebook(src, out, parameters=…, engine_name="kttt", execution_timeout=600)
+    """
+
+    def __init__(self, parse_cache: str | None = None, warm_up: str = WARM_UP) -> None:
+        self.kernel = WarmKernel(warm_up)
+        self.parse_cache = parse_cache  # this worker's folder of parsed registers (its machine's)
+
+    def execute_notebook(self, nb: Any, kernel_name: str, output_path: str | None = None,  # type: ignore[override]
+                         progress_bar: bool = False, log_output: bool = False, autosave_cell_every: int = 30,
+                         **kwargs: Any) -> Any:
+        nb_man = NotebookExecutionManager(nb, output_path=output_path, log_output=log_output,
+                                          progress_bar=progress_bar, autosave_cell_every=autosave_cell_every)
+        nb_man.notebook_start()
+        try:
+            self.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        return nb_man.nb
+
+    def execute_managed_notebook(self, nb_man: NotebookExecutionManager, kernel_name: str,  # type: ignore[override]
+                                 log_output: bool = False, stdout_file: Any = None, stderr_file: Any = None,
+                                 start_timeout: int = 60, execution_timeout: float | None = None,
+                                 setup: str | None = None, **_kwargs: Any) -> None:
+        from nbclient.exceptions import CellTimeoutError
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.log import logger
+
+        km = self.kernel.ready()
+        try:
+            if setup:
+                self.kernel.run(setup, execution_timeout)
+            timeout = int(execution_timeout) if execution_timeout else None
+            client = PapermillNotebookClient(nb_man, km=km, timeout=timeout, startup_timeout=start_timeout,
+                                             kernel_name=kernel_name, log=logger, log_output=log_output,
+                                             stdout_file=stdout_file, stderr_file=stderr_file)
+            try:
+                client.execute()
+            except CellTimeoutError:
+                _timed_out(nb_man, execution_timeout)
+        except BaseException:
+            self.kernel.stop()  # a dead or stuck kernel is never reused
+            raise
+        if nb_man.nb.metadata.get("papermill", {}).get("exception"):
+            self.kernel.stop()  # a failed notebook leaves a fresh kernel to the next one
+
+    def close(self) -> None:
+        self.kernel.stop()
+
+
+def start_engine(parse_cache: str | None = None, warm: bool = True) -> KernelEngine:
+    """This process's engine, registered in papermill's registry; its kernel starts now in the
+    background when ``warm``."""
+    engine = current_engine()
+    if engine is None:
+        engine = KernelEngine(parse_cache)
+        papermill_engines.register(ENGINE, engine)
+        import atexit
+
+        atexit.register(engine.close)
+        if warm:
+            engine.kernel.start_soon()
+    return engine
+
+
+def current_engine() -> KernelEngine | None:
+    """The engine registered in this process, if any."""
+    engine = papermill_engines._engines.get(ENGINE)  # noqa: SLF001 - papermill has no "has_engine"
+    return engine if isinstance(engine, KernelEngine) else None
+
+
+def stop_engine() -> None:
+    """Shut this process's kernel down and unregister the engine."""
+    engine = current_engine()
+    if engine is not None:
+        engine.close()
+        papermill_engines._engines.pop(ENGINE, None)  # noqa: SLF001
