@@ -34,7 +34,7 @@ import pandas as pd
 
 from kttt import fmt
 from kttt.charts import PALETTE, STYLE, TARGET_COLOR, Chart, _bar_labels, _figure, vi_formatter
-from kttt.config import years_needed
+from kttt.config import resolve_data_dir, years_needed
 from kttt.indicators import CATALOGUE, PROVINCE, REGISTRY, compute_indicators
 from kttt.indicators.table import COLUMNS, compute_table, met, missing_registers
 from kttt.load import Dataset, load_dataset
@@ -114,7 +114,7 @@ class CollectionContext:
 
 def open(data_dir: str | Path, year: int) -> CollectionContext:  # noqa: A001 - as kttt.report.open
     """The roll-up of ``year`` for the collection in ``data_dir``."""
-    return CollectionContext.open(data_dir, int(year))
+    return CollectionContext.open(resolve_data_dir(data_dir), int(year))
 
 
 # ----------------------------------------------------------------------------- the table
@@ -248,8 +248,17 @@ def ranking(ctx: CollectionContext, code: str = "htx_hien_co") -> ReportTable:
         total = ctx.value(code)
         frame["Tỷ trọng (%)"] = frame[meta.name_vi] * 100.0 / total if total else np.nan
         kinds["Tỷ trọng (%)"] = "pct"
-    return ReportTable(f"xep_hang_{code}"[:31], f"Xếp hạng các tỉnh theo {meta.name_vi.lower()} năm {ctx.year}",
+    return ReportTable(f"xep_hang_{code}"[:31], f"Xếp hạng các tỉnh theo {_lower_first(meta.name_vi)} năm {ctx.year}",
                        frame, kinds, notebook=NOTEBOOK_TITLES["02_cac_tinh"])  # type: ignore[arg-type]
+
+
+def _lower_first(text: str) -> str:
+    """``Số HTX hiện có`` → ``số HTX hiện có`` (abbreviations keep their capitals).
+
+    >>> _lower_first("Thành viên khu vực KTTT")
+    'thành viên khu vực KTTT'
+    """
+    return text[:1].lower() + text[1:]
 
 
 def targets(ctx: CollectionContext) -> ReportTable:
@@ -380,13 +389,16 @@ def render_workbook(source, target: Path) -> list[str]:  # noqa: ANN001 - a kttt
 
 def _demo_collection() -> Path:
     """Two copies of the sample's 2021–2022 with their own ``ma_tinh`` (for the examples)."""
+    import atexit
     import shutil
     import tempfile
 
     from kttt.config import SAMPLE_DATASET
 
-    root = Path(tempfile.mkdtemp(prefix="kttt-tap-")) / "hai_tinh"
-    (root).mkdir(parents=True)
+    base = Path(tempfile.mkdtemp(prefix="kttt-tap-"))
+    atexit.register(shutil.rmtree, base, True)
+    root = base / "hai_tinh"
+    root.mkdir()
     (root / "tap_du_lieu.yaml").write_text('ten: "Hai tỉnh mẫu"\n', encoding="utf-8")
     for i, name in enumerate(("tinh_a", "tinh_b"), 1):
         folder = root / name

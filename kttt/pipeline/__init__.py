@@ -120,13 +120,18 @@ def _build_locked(asked: Plan, out_root: Path, jobs: int | None, use_cache: bool
             LOGGER.info(f"{t.name}: {note}.")
         publish.claim(t.folder, t.source, LOGGER.info)
         t.current = {y for y in t.years if use_cache and is_current(t.folder / str(y), t.keys[y])}
-    todo = [t for t in asked.targets if t.current != set(t.years) or not publish.index_is_current(t.folder)]
+    todo = [t for t in asked.targets if t.current != set(t.years)]
     for t in asked.targets:
         if t not in todo:
             t.result.unchanged, t.result.ok = list(t.years), True
             t.result.cached = [(y, j.name) for y in t.years for j in t.jobs[y]]
             LOGGER.info(f"«{t.name}»: {len(t.years)} năm, {sum(len(j) for j in t.jobs.values())} notebook — "
                         "không có gì thay đổi, giữ nguyên bản đã xuất bản.")
+            if not publish.index_is_current(t.folder):  # a build stopped between a publish and the index
+                from kttt.pipeline.tasks import index_from_manifests
+
+                index_from_manifests(t)
+                LOGGER.info(f"«{t.name}»: viết lại trang mục lục {t.folder / publish.INDEX}.")
     if not todo:
         return
     from kttt.pipeline.executors import ExecutorError, open_pool
@@ -135,8 +140,7 @@ def _build_locked(asked: Plan, out_root: Path, jobs: int | None, use_cache: bool
     parse_cache = out_root / publish.ROOT_WORK / "parsed"
     try:
         with open_pool(scheduler, workers, str(parse_cache)) as pool:
-            ready = _validate(todo, asked, parse_cache)
-            _run(ready, pool, use_cache, timeout, started)
+            _run(todo, pool, use_cache, timeout, started)
     except ExecutorError as exc:
         LOGGER.error(f"Lỗi: {exc}")
         for t in todo:
@@ -144,48 +148,18 @@ def _build_locked(asked: Plan, out_root: Path, jobs: int | None, use_cache: bool
             t.result.problems.append(str(exc))
 
 
-def _validate(todo: list[Target], asked: Plan, parse_cache: Path) -> list[Target]:
-    """Load and check every dataset (the pool's kernels warm up meanwhile); a dataset with
-    errors, or a collection with a province in error, is not built."""
-    from kttt.load import load_dataset
-    from kttt.pipeline.collection import summarise
-    from kttt.problems import SEVERITY_LABELS
-
-    loaded: dict[Path, object] = {}
-
-    def load(source: Path, years: list[int]) -> object:
-        if source not in loaded:
-            loaded[source] = load_dataset(source, years=years, parse_cache=parse_cache)
-        return loaded[source]
-
-    # a collection's provinces are read for the years its roll-up needs as well
+def check_years(todo: list[Target]) -> dict[Path, list[int]]:
+    """The years each data folder is checked for: those its own notebooks read, and for a
+    collection's provinces those the roll-up reads."""
     needs: dict[Path, set[int]] = {}
     for t in todo:
         if t.collection is None:
             needs.setdefault(t.source, set()).update(validation_years(t))
         else:
-            for province in t.collection.provinces:
-                for year in t.years:
-                    needs.setdefault(province, set()).update(y for root, ys in t.collection.preload(year)
-                                                             if Path(root) == province for y in ys)
-    ready = []
-    for t in todo:
-        if t.collection is None:
-            t.dataset = dataset = load(t.source, sorted(needs[t.source]))
-        else:
-            datasets = {p: load(p, sorted(needs[p])) for p in t.collection.provinces}
-            t.dataset = dataset = summarise(t.collection, datasets)
-        if not dataset.ok:
-            errors = [p for p in dataset.problems if p.is_error]
-            kind = "Tập dữ liệu" if t.collection is not None else "Bộ dữ liệu"
-            LOGGER.error(f"{kind} {t.name} có {len(errors)} lỗi: không dựng báo cáo, các báo cáo đã xuất bản "
-                         "giữ nguyên.")
-            for p in dataset.problems:
-                LOGGER.warning(f"  [{SEVERITY_LABELS[p.severity]}] {p.message()}")
-                t.result.problems.append(p.message())
-            continue
-        ready.append(t)
-    return ready
+            for year in t.years:
+                for root, years in t.collection.preload(year):
+                    needs.setdefault(Path(root), set()).update(years)
+    return {source: sorted(years) for source, years in needs.items()}
 
 
 def _run(targets: list[Target], pool: object, use_cache: bool, timeout: float | None, started: float) -> None:
@@ -193,23 +167,21 @@ def _run(targets: list[Target], pool: object, use_cache: bool, timeout: float | 
     from kttt.pipeline.progress import Counter
 
     session = tasks.Session(Counter(0), git_commit(), timeout, use_cache)
-    work = []
     for t in targets:
         for year in t.years:
             if year in t.current:
                 t.result.unchanged.append(year)
                 t.result.cached.extend((year, j.name) for j in t.jobs[year])
                 tasks.log_cached(t, year)
-                continue
-            work += tasks.year_tasks(session, t, year)
+    work = tasks.build_tasks(session, targets, check_years(targets))
     session.counter.total = len(work)
     books = sum(isinstance(w, tasks.ExecuteNotebook) for w in work)
     LOGGER.info(f"Dựng {', '.join('«' + t.name + '»' for t in targets[:3])}{' …' if len(targets) > 3 else ''}: "
-                f"{sum(len(t.years) for t in targets)} năm, {books} notebook cần chạy, "
+                f"{sum(len(t.years) - len(t.current) for t in targets)} năm, {books} notebook cần chạy, "
                 f"{pool.description}{'' if use_cache else ', không dùng bộ nhớ đệm'}.")  # type: ignore[attr-defined]
     scheduler.run(work, pool.executor, slots=pool.workers + 1)  # type: ignore[attr-defined]
     for t in targets:
-        if not publish.index_is_current(t.folder):
+        if t.result.published and not publish.index_is_current(t.folder):
             try:
                 tasks.write_index(t)
             except publish.OutputError as exc:
@@ -226,7 +198,9 @@ def _summary(targets: list[Target], elapsed: float) -> None:
     published = sum(len(t.result.published) for t in targets)
     unchanged = sum(len(t.result.unchanged) for t in targets)
     failed = sorted((t.name, y) for t in targets for y in t.result.failed)
+    invalid = [t.name for t in targets if t.result.problems and not t.result.failed]
     summary = (f"Xong sau {fmt.number(elapsed, 1)} giây: chạy {executed} notebook, dùng lại {cached}; "
                f"xuất bản {published} năm, giữ nguyên {unchanged} năm"
-               + (f", lỗi {len(failed)} năm ({', '.join(f'{n} {y}' for n, y in failed)})." if failed else "."))
-    (LOGGER.error if failed else LOGGER.info)(summary)
+               + (f", lỗi {len(failed)} năm ({', '.join(f'{n} {y}' for n, y in failed)})" if failed else "")
+               + (f", không dựng {', '.join(invalid)} (dữ liệu có lỗi)" if invalid else "") + ".")
+    (LOGGER.error if failed or invalid else LOGGER.info)(summary)

@@ -79,7 +79,7 @@ def dask_pool(address: str, jobs: int, timeout: float = 60) -> Iterator[Pool]:
     cluster = None
     try:
         if address == "local":
-            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0",
                                    silence_logs=logging.ERROR)
             client = Client(cluster)
         else:
@@ -91,7 +91,8 @@ def dask_pool(address: str, jobs: int, timeout: float = 60) -> Iterator[Pool]:
         client.register_plugin(KernelPlugin(), name=PLUGIN)
         executor = client.get_executor(pure=False)
         where = "LocalCluster trên máy này" if cluster is not None else f"cụm Dask {address}"
-        yield Pool(executor, len(workers), f"{len(workers)} worker Dask ({where})")
+        link = f"; theo dõi tại {client.dashboard_link}" if client.dashboard_link else ""
+        yield Pool(executor, len(workers), f"{len(workers)} worker Dask ({where}{link})")
     finally:
         client.close()
         if cluster is not None:

@@ -116,12 +116,32 @@ class CollectionSummary:
         return not any(getattr(p, "is_error", False) for p in self.problems)
 
 
+def province_codes(collection: Collection, datasets: dict[Path, Any]) -> list[Any]:
+    """Problems with the provinces' ``ma_tinh`` (each province's rows in the roll-up carry it):
+    empty, or the same in two provinces."""
+    from kttt.problems import Problem
+
+    codes = {p: str(datasets[p].meta.ma_tinh or "") for p in collection.provinces}
+    problems = []
+    for province, code in codes.items():
+        others = [q.name for q, c in codes.items() if c == code and q != province]
+        if not code or others:
+            why = "trống" if not code else f"trùng với {', '.join(others)}"
+            problems.append(Problem(f"{province.name}/dataset.yaml", None, "ma_tinh", code,
+                                    f"mỗi tỉnh cần một ma_tinh riêng trong dataset.yaml ({code!r} {why})",
+                                    f"each province needs its own ma_tinh ({code!r} is {'empty' if not code else 'shared'})",
+                                    code="trung_ma_tinh"))
+    return problems
+
+
 def summarise(collection: Collection, datasets: dict[Path, Any]) -> CollectionSummary:
-    """The collection as its manifest shows it: province files named ``<province>/<file>``."""
+    """The collection as its manifest shows it (province files named ``<province>/<file>``),
+    with every province's problems and those of the provinces' codes."""
     files, problems = [], []
     for province in collection.provinces:
         dataset = datasets[province]
         files += [replace(f, file=f"{province.name}/{f.file}") for f in dataset.files]
         problems += [replace(p, file=f"{province.name}/{p.file}") for p in dataset.problems]
     synthetic = any(datasets[p].meta.mo_phong for p in collection.provinces)
-    return CollectionSummary(CollectionMeta(collection.ten, synthetic), files, problems)
+    return CollectionSummary(CollectionMeta(collection.ten, synthetic), files,
+                             problems + province_codes(collection, datasets))

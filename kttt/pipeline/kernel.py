@@ -36,7 +36,9 @@ from kttt.pipeline.publish import FOLDER_PREFIX
 ENGINE = "kttt"
 KERNEL = "python3"
 WARM_UP = "import pandas, matplotlib, kttt.report, kttt.tables, kttt.charts, kttt.narrative"
-RESET = "%reset -f"
+# between notebooks: an empty namespace, and cells numbered from 1 again as on a fresh kernel
+# (the numbers a failure reports are the ones the failed notebook shows)
+RESET = "%reset -f\nget_ipython().execution_count = 1"
 TIMEOUT_NAME = "CellTimeoutError"
 
 
@@ -48,13 +50,16 @@ def kernel_environment() -> dict[str, str]:
 
 
 def _kernel_manager(run_dir: str) -> Any:
-    """A kernel manager on local IPC sockets in ``run_dir``."""
+    """A kernel manager on local IPC sockets in ``run_dir``. Its clients are asynchronous, as
+    nbclient expects: a blocking client would stall nbclient's event loop on the output channel
+    and no cell time limit would ever fire."""
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name=KERNEL)
     km.transport = "ipc"
     km.ip = os.path.join(run_dir, "ipc")
     km.connection_file = os.path.join(run_dir, "kernel.json")
+    km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
     return km
 
 
@@ -70,7 +75,10 @@ class WarmKernel:
         self._starting: threading.Thread | None = None
 
     def _run(self, code: str, timeout: float | None = 120) -> None:
-        kc = self.km.client()
+        from jupyter_client.blocking import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_file(self.km.connection_file)
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=60)
@@ -134,20 +142,47 @@ class WarmKernel:
                 self.run_dir = ""
 
 
-def _timed_out(nb_man: NotebookExecutionManager, limit: float | None) -> None:
-    """Mark the running cell as failed with a timeout error output (papermill then reports
-    it like any failing cell and adds its banner)."""
+def _client_class() -> type:
+    """papermill's notebook client whose cell loop also stops at a cell that runs past the time
+    limit: the cell gets an error output saying so and papermill reports it like any failure."""
     import nbformat
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+    from papermill.clientwrap import PapermillNotebookClient
 
-    for cell in nb_man.nb.cells:
-        if cell.get("metadata", {}).get("papermill", {}).get("status") == nb_man.RUNNING:
-            seconds = f"{limit:g}" if limit else "?"
-            cell.setdefault("outputs", []).append(nbformat.v4.new_output(
-                "error", ename=TIMEOUT_NAME,
-                evalue=f"ô chạy quá {seconds} giây mà chưa xong (giới hạn mỗi ô: --timeout {seconds})",
-                traceback=[]))
-            nb_man.cell_exception(cell)
-            return
+    class TimedClient(PapermillNotebookClient):
+        timed_out = False
+
+        def execute(self, **kwargs: Any) -> Any:
+            """papermill's, without asking a kernel stuck in a timed-out cell for its info."""
+            self.reset_execution_trackers()
+            with self.setup_kernel(**kwargs):
+                self.papermill_execute_cells()
+                if not self.timed_out:
+                    info = self.wait_for_reply(self.kc.kernel_info())
+                    self.nb.metadata["language_info"] = info["content"]["language_info"]
+                self.set_widgets_metadata()
+            return self.nb
+
+        def papermill_execute_cells(self) -> None:
+            for index, cell in enumerate(self.nb.cells):
+                try:
+                    self.nb_man.cell_start(cell, index)
+                    self.execute_cell(cell, index)
+                except CellExecutionError as exc:
+                    self.nb_man.cell_exception(self.nb.cells[index], cell_index=index, exception=exc)
+                    break
+                except CellTimeoutError as exc:
+                    seconds = f"{self.timeout:g}" if self.timeout else "?"
+                    cell.setdefault("outputs", []).append(nbformat.v4.new_output(
+                        "error", ename=TIMEOUT_NAME, traceback=[],
+                        evalue=f"ô chạy quá {seconds} giây mà chưa xong (giới hạn mỗi ô: --timeout {seconds})"))
+                    self.nb_man.cell_exception(self.nb.cells[index], cell_index=index, exception=exc)
+                    self.timed_out = True
+                    break
+                finally:
+                    self.nb_man.cell_complete(self.nb.cells[index], cell_index=index)
+
+    return TimedClient
 
 
 class KernelEngine(Engine):
@@ -179,22 +214,17 @@ class KernelEngine(Engine):
                                  log_output: bool = False, stdout_file: Any = None, stderr_file: Any = None,
                                  start_timeout: int = 60, execution_timeout: float | None = None,
                                  setup: str | None = None, **_kwargs: Any) -> None:
-        from nbclient.exceptions import CellTimeoutError
-        from papermill.clientwrap import PapermillNotebookClient
         from papermill.log import logger
 
         km = self.kernel.ready()
         try:
             if setup:
                 self.kernel.run(setup, execution_timeout)
-            timeout = int(execution_timeout) if execution_timeout else None
-            client = PapermillNotebookClient(nb_man, km=km, timeout=timeout, startup_timeout=start_timeout,
-                                             kernel_name=kernel_name, log=logger, log_output=log_output,
-                                             stdout_file=stdout_file, stderr_file=stderr_file)
-            try:
-                client.execute()
-            except CellTimeoutError:
-                _timed_out(nb_man, execution_timeout)
+            timeout = max(1, round(execution_timeout)) if execution_timeout else None
+            client = _client_class()(nb_man, km=km, timeout=timeout, startup_timeout=start_timeout,
+                                     kernel_name=kernel_name, log=logger, log_output=log_output,
+                                     stdout_file=stdout_file, stderr_file=stderr_file)
+            client.execute()
         except BaseException:
             self.kernel.stop()  # a dead or stuck kernel is never reused
             raise

@@ -9,7 +9,7 @@ the caller's choice:
 - :func:`kttt.build` with ``log=callable``: each line to the callable; without it, and without
   any logging configured, one line per task on stdout.
 
-Records of finished tasks carry the number of tasks (``extra={"total": N}``) so a bar can count them.
+Records of finished tasks carry the counts (``extra={"done": k, "total": N}``) for a bar.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class BarHandler(logging.Handler):
             print(message, file=self.stream, flush=True)
             return
         if total is not None:
-            self.bar.update(1)
+            self.bar.update(getattr(record, "done", self.bar.n + 1) - self.bar.n)
             self.bar.set_postfix_str(message.split("] ", 1)[-1][:60], refresh=True)
         if total is None or record.levelno >= logging.WARNING:
             self.bar.write(message, file=self.stream)
@@ -107,4 +107,8 @@ class Counter:
         self.done += 1
         width = len(str(self.total))
         LOGGER.log(logging.ERROR if failed else logging.INFO, f"[{self.done:>{width}}/{self.total}] {text}",
-                   extra={"total": self.total})
+                   extra={"total": self.total, "done": self.done})
+
+    def skipped(self) -> None:
+        """A task not run because one it needs failed (that one already said why)."""
+        self.done += 1

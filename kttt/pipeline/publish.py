@@ -12,7 +12,7 @@ Rules (issue 12: nothing wrong is ever published, nothing the build did not crea
   that is a symbolic link is never written through;
 - one build per output folder at a time (:func:`lock`, an OS file lock: released even when
   the build is killed); the second waits, or stops after ``timeout`` seconds;
-- a year is written aside (``OUT/<name>/.kttt/dang-dung/``) and swapped in with two renames;
+- a year is written aside (``OUT/<name>/.kttt/dang-dung-<year>/``) and swapped in with two renames;
   a build killed between them is repaired by the next one (:func:`recover`).
 
 Every refusal or write failure is an :class:`OutputError` with a Vietnamese message naming the
@@ -242,7 +242,7 @@ def _aside(folder: Path, year: int | str) -> Path:
 
 
 def staging(folder: Path, year: int) -> Path:
-    return folder / WORK / "dang-dung" / str(year)
+    return folder / WORK / f"dang-dung-{year}"
 
 
 def recover(folder: Path) -> list[str]:
@@ -260,8 +260,8 @@ def recover(folder: Path) -> list[str]:
             done.append(f"khôi phục {final} (lần dựng trước bị ngắt giữa chừng)")
         else:
             _remove(old)
-    for leftover in (folder / WORK / "dang-dung", folder / ".dang-dung"):
-        if leftover.exists():
+    for leftover in [*(folder / WORK).glob("dang-dung*"), folder / ".dang-dung"]:
+        if leftover.exists() or leftover.is_symlink():
             _remove(leftover)
     return done
 
