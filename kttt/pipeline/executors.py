@@ -68,6 +68,7 @@ def local_worker(parse_cache: str | None, parent: int) -> None:
     start_engine(parse_cache=parse_cache)
     util.Finalize(None, stop_engine, exitpriority=10)
     signal.signal(signal.SIGTERM, _stop_on_term)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's: it stops the workers
     threading.Thread(target=_watch_parent, args=(parent,), name="kttt-watch-parent", daemon=True).start()
 
 

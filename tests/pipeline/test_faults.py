@@ -94,6 +94,63 @@ def test_a_build_killed_with_kill_9_leaves_no_process_and_the_next_build_recover
     assert 'href="2022/index.html"' in (out / "tinh_thu" / "index.html").read_text(encoding="utf-8")
 
 
+def test_ctrl_c_stops_the_build_with_no_process_left(tmp_path: Path) -> None:
+    root = make_dataset(tmp_path / "tinh_thu")
+    marker = tmp_path / "lan_dau.txt"
+    books = notebook_folder(tmp_path / "notebooks", {"02_cham": first_run_waits(marker, 300)})
+    script = textwrap.dedent(f"""
+        import sys
+        from kttt.cli import main
+        from kttt.pipeline import build
+        try:
+            build({str(root)!r}, years=[2022], out={str(tmp_path / "out")!r}, formats=["csv"], jobs=2,
+                  notebook_dir=__import__("pathlib").Path({str(books)!r}))
+        except KeyboardInterrupt:
+            print("dừng", flush=True)
+            sys.exit(130)
+    """)
+    client = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while not marker.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert marker.is_file()
+        time.sleep(0.5)
+        family = _tree(client.pid)
+        os.killpg(client.pid, signal.SIGINT)  # what a terminal sends to the whole group
+        out, err = client.communicate(timeout=60)
+        gone, alive = psutil.wait_procs(family, timeout=20)
+        assert not alive, [p.cmdline()[:3] for p in alive]
+    finally:
+        if client.poll() is None:
+            client.kill()
+    assert client.returncode == 130 and "dừng" in out
+    assert "Traceback" not in err, err  # the workers do not each print a KeyboardInterrupt
+    assert not (tmp_path / "out" / "tinh_thu" / "2022").exists()
+
+
+def test_a_symlinked_year_is_refused_by_the_build_and_the_other_years_publish(tmp_path: Path) -> None:
+    root = make_dataset(tmp_path / "tinh_thu")
+    make_dataset(root, year=2023)
+    out = tmp_path / "out"
+    assert build(root, all_years=True, out=out, formats=["csv"], log=lambda _: None).ok
+    elsewhere = tmp_path / "web" / "2022"  # the analyst serves 2022 from elsewhere through a link
+    shutil.move(out / "tinh_thu" / "2022", elsewhere)
+    (out / "tinh_thu" / "2022").symlink_to(elsewhere)
+    before = digests(elsewhere)
+    for register in (root / "2022" / "htx.xlsx", root / "2023" / "htx.xlsx"):
+        write_xlsx(register, HTX_HEADERS, with_cell(HTX_ROWS, 1, HTX_HEADERS.index("Số thành viên"), 31))
+    lines: list[str] = []
+    result = build(root, all_years=True, out=out, formats=["csv"], log=lines.append)
+    assert not result.ok and result.published == [2023]
+    assert "là một liên kết tượng trưng" in result.failed[2022] and "Xoá liên kết" in result.failed[2022]
+    assert digests(elsewhere) == before and (out / "tinh_thu" / "2022").is_symlink()
+    again = build(root, all_years=True, out=out, formats=["csv"], log=lambda _: None)  # no crash, same answer
+    assert again.failed.keys() == {2022} and again.unchanged == [2023]
+    assert digests(elsewhere) == before
+
+
 def test_an_index_a_killed_build_did_not_write_is_rewritten_by_a_build_with_nothing_to_do(tmp_path: Path) -> None:
     root = make_dataset(tmp_path / "tinh_thu")
     out = tmp_path / "out"
