@@ -1,8 +1,8 @@
-"""`make bench`: measure kttt's build against the naive way, on this machine, in one run.
+"""`make bench`: measure kttt's build on this machine, in one run.
 
-Writes docs/benchmarks.md (figures, machine, how to reproduce). Every figure is a median of
-at least RUNS runs (env KTTT_BENCH_RUNS, default 3); naive and kttt runs alternate so that a
-noisy neighbour hurts both alike.
+Writes docs/benchmarks.md (figures, machine, how to reproduce), benchmarks/results.json and the
+scaling chart docs/benchmarks_scaling.svg. Every figure is a median of at least RUNS runs (env
+KTTT_BENCH_RUNS, default 3); compared runs alternate so that a noisy neighbour hurts both alike.
 
 1. cold build vs the naive way (papermill CLI then `jupyter nbconvert --to html` CLI per
    notebook, one after another) for the sample year 2022;
@@ -10,7 +10,16 @@ noisy neighbour hurts both alike.
 3. one register changed: what re-executes, and the time;
 4. national scale: 34 provinces × 10 years (generated, seeded) — loading (calamine vs
    openpyxl, a pickle cache of parsed registers) and compute_many: wall time, peak memory;
-5. throughput: 34 provinces × 1 year with --jobs 2, notebooks per minute.
+5. throughput: the 34-province collection × 2024 with --jobs 2 (every province and the
+   roll-up), notebooks per minute;
+6. the local process pool vs Dask distributed on this machine (a running `dask scheduler` with
+   two `dask worker --nthreads 1`, and `--scheduler local`), same build, same bytes;
+7. scaling: a simulation, from the task times measured in 5, of 34 provinces × 10 years on
+   1, 4, 16 and 64 workers (makespan, bounds, efficiency), with a chart.
+
+`python benchmarks/run.py --quick` runs 5–7 once on a small input (3 provinces × 2 years, the
+sample's 2022 as HTML) to check the code; it writes benchmarks/_work/partial.md, never the docs.
+`--only 5,6` runs some sections (into benchmarks/_work/ too).
 """
 
 from __future__ import annotations
@@ -31,10 +40,13 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 WORK = ROOT / "benchmarks" / "_work"
 SAMPLE = ROOT / "data" / "yen_bai"
-NATIONAL = WORK / "national"
-RUNS = max(3, int(os.environ.get("KTTT_BENCH_RUNS", "3")))
+QUICK = "--quick" in sys.argv
+NATIONAL = WORK / ("national_quick" if QUICK else "national")
+RUNS = 1 if QUICK else max(3, int(os.environ.get("KTTT_BENCH_RUNS", "3")))
 YEAR = 2022
 ENV = {**os.environ, "PYTHONHASHSEED": "0"}
+SCALING_WORKERS = (1, 4, 16, 64)
+SCALING_YEARS = 10
 
 
 def run(cmd: list[str], **kw) -> tuple[float, str]:  # noqa: ANN003
@@ -233,20 +245,251 @@ def bench_national() -> dict:
 
 # ----------------------------------------------------------------------------- 5. throughput
 
+def ensure_national() -> None:
+    """The national collection (34 provinces × 2015–2024, seeded; 3 × 2023–2024 when quick)."""
+    if (NATIONAL / "tap_du_lieu.yaml").is_file() and (NATIONAL / ("tinh_03" if QUICK else "tinh_34") / "2024").is_dir():
+        return
+    shutil.rmtree(NATIONAL, ignore_errors=True)
+    say(f"   generating {NATIONAL.relative_to(ROOT)} (seeded) …")
+    if QUICK:
+        code = ("import sys; from pathlib import Path; from kttt.sample import generate_national; "
+                "generate_national(Path(sys.argv[1]), provinces=3, years=(2023, 2024))")
+        t, _ = run([sys.executable, "-c", code, str(NATIONAL)])
+    else:
+        t, _ = run([str(VENV_BIN / "kttt"), "sample", "--national", str(NATIONAL)])
+    say(f"   generated in {t:.0f} s")
+
+
 def bench_throughput(tmp: Path) -> dict:
-    say("5. throughput: 34 provinces × 2024, --jobs 2 …")
+    ensure_national()
     provinces = sorted(NATIONAL.glob("tinh_*"))
-    times, counts = [], []
+    say(f"5. throughput: the {len(provinces)}-province collection × 2024, --jobs 2 …")
+    times, counts, logs = [], [], []
     for i in range(RUNS):
-        elapsed, output = run([str(VENV_BIN / "kttt"), "build", *map(str, provinces), "--year", "2024",
+        elapsed, output = run([str(VENV_BIN / "kttt"), "build", str(NATIONAL), "--year", "2024",
                                "--out", str(tmp / f"through{i}"), "--no-cache", "--jobs", "2"])
         times.append(elapsed)
         counts.append(len(re.findall(r": chạy xong", output)))
+        logs.append(output)
         say(f"   run {i + 1}: {counts[-1]} notebooks in {elapsed:.0f} s ({counts[-1] / elapsed * 60:.0f}/min)")
-    return {"times": times, "notebooks": counts, "provinces": len(provinces)}
+    fastest = min(range(len(times)), key=times.__getitem__)
+    return {"times": times, "notebooks": counts, "provinces": len(provinces), "log": logs[fastest],
+            "collection": NATIONAL.name}
+
+
+# ----------------------------------------------------------------------------- 6. local pool vs Dask
+
+def digest_tree(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".kttt" not in p.parts}
+
+
+def start_cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
+    """`dask scheduler` and two `dask worker --nthreads 1` on 127.0.0.1 (as docs/dask.md says)."""
+    from distributed import Client
+
+    file = folder / "scheduler.json"
+    log = (folder / "cluster.log").open("ab")
+    dask = str(VENV_BIN / "dask")
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                               "--idle-timeout", "3600", "--scheduler-file", str(file)], stdout=log, stderr=log,
+                              start_new_session=True)]
+    deadline = time.monotonic() + 60
+    while not file.is_file() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    address = json.loads(file.read_text())["address"]
+    for i in (1, 2):
+        procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--name", f"w{i}", "--no-dashboard",
+                                       "--death-timeout", "60", "--local-directory", str(folder / f"w{i}")],
+                                      stdout=log, stderr=log, start_new_session=True))
+    with Client(address, timeout=60) as client:
+        client.wait_for_workers(2, timeout=120)
+    return address, procs
+
+
+def stop_cluster(procs: list[subprocess.Popen]) -> None:
+    import signal
+
+    for p in reversed(procs):
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
+def bench_dask(tmp: Path) -> dict:
+    """The same cold build (sample 2022, all formats; HTML only when quick) on the local pool,
+    on a running Dask cluster (two workers) and on `--scheduler local`, alternating."""
+    say("6. local pool vs Dask …")
+    extra = ("--no-cache", "--format", "html") if QUICK else ("--no-cache",)
+    address, procs = start_cluster(tmp)
+    out: dict = {"local": [], "dask": [], "dask_local": [], "same_bytes": True}
+    try:
+        # one build each first: workers' kernels warm, files in the page cache
+        kttt_build(tmp / "warm_local", *extra)
+        kttt_build(tmp / "warm_dask", *extra, "--scheduler", address)
+        for i in range(RUNS):
+            out["local"].append(kttt_build(tmp / f"local{i}", *extra)[0])
+            out["dask"].append(kttt_build(tmp / f"dask{i}", *extra, "--scheduler", address)[0])
+            out["dask_local"].append(kttt_build(tmp / f"dasklocal{i}", *extra, "--scheduler", "local")[0])
+            same = digest_tree(tmp / f"local{i}" / "yen_bai") == digest_tree(tmp / f"dask{i}" / "yen_bai") \
+                == digest_tree(tmp / f"dasklocal{i}" / "yen_bai")
+            out["same_bytes"] = out["same_bytes"] and same
+            say(f"   run {i + 1}: local {out['local'][-1]:.1f} s, Dask (running cluster) {out['dask'][-1]:.1f} s, "
+                f"Dask (--scheduler local) {out['dask_local'][-1]:.1f} s; same bytes: {same}")
+    finally:
+        stop_cluster(procs)
+    out["tasks"] = 9 if not QUICK else 8  # 6 notebooks, 2 renders (1 when HTML only), 1 check
+    return out
+
+
+# ----------------------------------------------------------------------------- 7. scaling
+
+KERNEL_START = r"""
+import json, time
+t = time.perf_counter()
+from kttt.pipeline.kernel import WarmKernel
+k = WarmKernel()
+k.start()
+print(json.dumps({"seconds": time.perf_counter() - t}))
+k.stop()
+"""
+
+
+def bench_scaling(throughput: dict, dask: dict | None) -> dict:
+    """Simulate 34 provinces × 10 years on 1–64 workers from the task times of section 5."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from simulate import critical_path, makespan, measured, national_graph, total_work
+
+    say("7. scaling (simulation from measured task times) …")
+    startup = med([py(KERNEL_START)["seconds"] for _ in range(RUNS)])
+    overhead = 0.0
+    if dask:
+        overhead = max(0.0, (med(dask["dask"]) - med(dask["local"])) / dask["tasks"])
+    times = measured(throughput["log"])
+    graph = national_graph(times, SCALING_YEARS, throughput["collection"])
+    work, path = total_work(graph), critical_path(graph)
+    rows = []
+    single = makespan(graph, 1, startup, overhead)
+    for w in SCALING_WORKERS:
+        span = makespan(graph, w, startup, overhead)
+        rows.append({"workers": w, "makespan": span, "speedup": single / span, "efficiency": single / span / w,
+                     "bound": max(path + startup, work / w + startup)})
+        say(f"   {w:>3} workers: {span:,.0f} s (speed-up {single / span:.1f}, efficiency {single / span / w:.0%})")
+    kinds: dict[str, list[float]] = {}
+    for province, t in times.items():
+        if province == throughput["collection"]:
+            continue
+        for kind, seconds in t.items():
+            kinds.setdefault(kind, []).append(seconds)
+    return {"rows": rows, "work": work, "critical_path": path, "startup": startup, "overhead": overhead,
+            "tasks": len(graph), "provinces": len(times) - (throughput["collection"] in times),
+            "years": SCALING_YEARS, "kinds": {k: med(v) for k, v in sorted(kinds.items())}}
+
+
+def chart(scaling: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = scaling["rows"]
+    ws = [r["workers"] for r in rows]
+    with plt.rc_context({"svg.hashsalt": "kttt", "svg.fonttype": "none", "font.family": "DejaVu Sans"}):
+        fig, ax = plt.subplots(figsize=(7.2, 4.0))
+        ax.plot(ws, [r["makespan"] / 60 for r in rows], marker="o", label="simulated build")
+        ax.plot(ws, [(scaling["work"] / w + scaling["startup"]) / 60 for w in ws], linestyle="--",
+                label="total work / workers")
+        ax.axhline((scaling["critical_path"] + scaling["startup"]) / 60, color="#c44e52", linewidth=1,
+                   label="longest chain of tasks")
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xticks(ws, [str(w) for w in ws])
+        ax.set_xlabel("workers (one kernel each)")
+        ax.set_ylabel("minutes")
+        ax.set_title(f"{scaling['provinces']} provinces × {scaling['years']} years: simulated makespan")
+        ax.legend(frameon=False)
+        fig.tight_layout()
+        fig.savefig(path, format="svg", metadata={"Date": None})
+        plt.close(fig)
 
 
 # ----------------------------------------------------------------------------- report
+
+def section_throughput(thr: dict, thr_m: float, per_min: list[float]) -> list[str]:
+    return [
+        f"## 5. Throughput (the {thr['provinces']}-province collection × 2024: "
+        f"`kttt build {NATIONAL.relative_to(ROOT)} --year 2024 --jobs 2 --no-cache`)",
+        "",
+        f"{thr['notebooks'][0]} notebooks ({thr['provinces']} provinces × 6 and the roll-up's 2) executed and rendered "
+        f"(HTML, PDF, XLSX, CSV) in {fmt_s(thr_m)} median ({', '.join(f'{x:.0f}' for x in thr['times'])} s): "
+        f"**{med(per_min):.0f} notebooks per minute** (goal ≥ 60 on 2 cores).",
+        "",
+    ]
+
+
+def section_dask(dask: dict | None) -> list[str]:
+    if not dask:
+        return []
+    local, remote, started = med(dask["local"]), med(dask["dask"]), med(dask["dask_local"])
+    return [
+        "## 6. Local process pool vs Dask distributed (this machine, sample 2022, `--no-cache`)",
+        "",
+        "Dask: a running `dask scheduler` and two `dask worker --nthreads 1` on 127.0.0.1 (docs/dask.md), and",
+        "`--scheduler local` (a LocalCluster started and stopped by the build). Same tasks, same bytes "
+        f"(checked every run: **{'identical' if dask['same_bytes'] else 'DIFFERENT'}**).",
+        "",
+        "| executor | median | runs | ratio to local |",
+        "|---|---|---|---|",
+        f"| local pool (`--jobs 2`) | {fmt_s(local)} | {', '.join(f'{x:.1f}' for x in dask['local'])} | 1 |",
+        f"| Dask, running cluster (`--scheduler tcp://…`) | {fmt_s(remote)} | "
+        f"{', '.join(f'{x:.1f}' for x in dask['dask'])} | **{remote / local:.2f}** |",
+        f"| Dask, `--scheduler local` (cluster start included) | {fmt_s(started)} | "
+        f"{', '.join(f'{x:.1f}' for x in dask['dask_local'])} | {started / local:.2f} |",
+        "",
+        "Goal: Dask ≤ 1.15 × local (the running-cluster row: a real site keeps its cluster up).",
+        "",
+    ]
+
+
+def section_scaling(scaling: dict | None, chart_path: str | None) -> list[str]:
+    if not scaling:
+        return []
+    rows = scaling["rows"]
+    lines = [
+        f"## 7. Scaling: {scaling['provinces']} provinces × {scaling['years']} years on more workers (simulation)",
+        "",
+        f"A discrete-event simulation (`benchmarks/simulate.py`) of kttt's own task graph ({scaling['tasks']:,} tasks:",
+        "per province a check; per province-year 6 notebooks, 2 renders, a publish; the roll-up) and scheduler",
+        "(ready tasks to the first free worker, renders first), with the task times measured in section 5",
+        f"(medians per task: {', '.join(f'{k} {v:.1f} s' for k, v in scaling['kinds'].items())}), a kernel start",
+        f"of {scaling['startup']:.1f} s per worker and {scaling['overhead']:.2f} s of dispatch per task (Dask − local,",
+        "section 6). Every year reuses the 2024 times, which overstates earlier (smaller) years.",
+        "",
+        "| workers | makespan | speed-up | efficiency | lower bound |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['workers']} | {r['makespan'] / 60:,.1f} min | {r['speedup']:.1f} | {r['efficiency']:.0%} | "
+                     f"{r['bound'] / 60:,.1f} min |")
+    knee = max((r["workers"] for r in rows if r["efficiency"] >= 0.8), default=1)
+    lines += [
+        "",
+        f"Total work {scaling['work'] / 60:,.0f} min; the longest chain of tasks (a check, a province's slowest notebook,",
+        f"its PDF) {scaling['critical_path']:.0f} s. Efficiency stays ≥ 80 % up to {knee} workers; beyond, the makespan",
+        "approaches the larger of total work / workers and the longest chain plus a kernel start: the",
+        "last provinces' PDFs (the longest single tasks) finish alone while other workers idle.",
+        "",
+    ]
+    if chart_path:
+        lines += [f"![makespan against workers]({chart_path})", ""]
+    return lines
+
 
 def write(results: dict, path: Path) -> None:
     cold, noop, change, nat, thr = (results[k] for k in ("cold", "noop", "change", "national", "throughput"))
@@ -331,11 +574,9 @@ def write(results: dict, path: Path) -> None:
             f"{k}.xlsx calamine {fmt_s(med(v['calamine']['times']))}, openpyxl {fmt_s(med(v['openpyxl']['times']))} "
             f"(ratio {med(v['calamine']['times']) / med(v['openpyxl']['times']):.2f})" for k, v in nat["sample_engines"].items()) + ".",
         "",
-        "## 5. Throughput (34 provinces × 2024, `kttt build <34 folders> --year 2024 --jobs 2 --no-cache`)",
-        "",
-        f"{thr['notebooks'][0]} notebooks executed and rendered (HTML, PDF, XLSX, CSV) in {fmt_s(thr_m)} median "
-        f"({', '.join(f'{x:.0f}' for x in thr['times'])} s): **{med(per_min):.0f} notebooks per minute**.",
-        "",
+        *section_throughput(thr, thr_m, per_min),
+        *section_dask(results.get("dask")),
+        *section_scaling(results.get("scaling"), results.get("chart")),
         "## Reproduce",
         "",
         "```bash",
@@ -350,17 +591,50 @@ def write(results: dict, path: Path) -> None:
 
 def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
-    results: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "runs": RUNS}
+    only = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--only=")), None)
+    if "--only" in sys.argv:
+        only = sys.argv[sys.argv.index("--only") + 1]
+    sections = {int(x) for x in only.split(",")} if only else ({5, 6, 7} if QUICK else set(range(1, 8)))
+    results: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "runs": RUNS, "quick": QUICK}
     with tempfile.TemporaryDirectory(prefix="kttt-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        results["cold"] = bench_cold(tmp)
-        results["noop"] = bench_noop(tmp, med(results["cold"]["full"]))
-        results["change"] = bench_change(tmp, results["noop"]["cold_all"])
-        results["national"] = bench_national()
-        results["throughput"] = bench_throughput(tmp)
-    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-    write(results, ROOT / "docs" / "benchmarks.md")
-    say("→ docs/benchmarks.md")
+        if 1 in sections:
+            results["cold"] = bench_cold(tmp)
+        if 2 in sections:
+            results["noop"] = bench_noop(tmp, med(results["cold"]["full"]))
+        if 3 in sections:
+            results["change"] = bench_change(tmp, results["noop"]["cold_all"])
+        if 4 in sections:
+            results["national"] = bench_national()
+        if sections & {5, 7}:
+            results["throughput"] = bench_throughput(tmp)
+        if 6 in sections:
+            results["dask"] = bench_dask(tmp)
+        if 7 in sections:
+            results["scaling"] = bench_scaling(results["throughput"], results.get("dask"))
+    complete = sections == set(range(1, 8))
+    folder = ROOT / "docs" if complete else WORK
+    svg = folder / ("benchmarks_scaling.svg" if complete else "scaling.svg")
+    if "scaling" in results:
+        chart(results["scaling"], svg)
+        results["chart"] = svg.name
+    raw = ROOT / "benchmarks" / "results.json" if complete else WORK / "results-partial.json"
+    raw.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    if complete:
+        write(results, ROOT / "docs" / "benchmarks.md")
+        say("→ docs/benchmarks.md")
+    else:
+        text = "\n".join([f"# Benchmarks (partial: sections {sorted(sections)}{', quick' if QUICK else ''})", "",
+                           f"{results['date']}: {results['machine']}", "",
+                           *(section_throughput(results["throughput"], med(results["throughput"]["times"]),
+                                                [n / t * 60 for n, t in zip(results["throughput"]["notebooks"],
+                                                                            results["throughput"]["times"],
+                                                                            strict=True)])
+                             if "throughput" in results else []),
+                           *section_dask(results.get("dask")),
+                           *section_scaling(results.get("scaling"), results.get("chart"))])
+        (WORK / "partial.md").write_text(text + "\n", encoding="utf-8")
+        say(f"→ {(WORK / 'partial.md').relative_to(ROOT)} (docs/benchmarks.md is written by a full run only)")
     return 0
 
 

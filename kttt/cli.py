@@ -104,16 +104,39 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     formats = None if args.format is None else tuple(f.strip() for f in args.format.split(",") if f.strip())
     results = build_many(args.data_dir, years=args.year or None, all_years=args.all_years, out=args.out,
-                         jobs=args.jobs, use_cache=not args.no_cache, formats=formats)
+                         jobs=args.jobs, use_cache=not args.no_cache, formats=formats, scheduler=args.scheduler,
+                         timeout=args.timeout or None, progress_bar=sys.stderr.isatty())
     return 0 if results and all(r.ok for r in results.values()) else 1
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from kttt.sample import SEED, YEN_BAI, generate
+    from kttt.sample import SEED, YEN_BAI, generate, generate_national
 
+    if args.national:
+        generate_national(Path(args.out), args.seed or SEED, args.provinces)
+        return 0
     for path in generate(Path(args.out), YEN_BAI, args.seed or SEED):
         print(f"đã ghi {path}")
     return 0
+
+
+def _scheduler(value: str) -> str:
+    from kttt.pipeline.executors import is_dask_address
+
+    if not is_dask_address(value):
+        raise argparse.ArgumentTypeError(f"«{value}» không phải «local» hay địa chỉ scheduler Dask "
+                                         "(ví dụ tcp://10.0.0.5:8786)")
+    return value
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(f"«{value}» không phải một số giây (0 = không giới hạn)")
+    return seconds
 
 
 def parser() -> argparse.ArgumentParser:
@@ -138,6 +161,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=None, help="thư mục đầu ra (mặc định: reports/)")
     b.add_argument("--jobs", type=int, default=None, help="số tiến trình song song (mặc định: số lõi)")
     b.add_argument("--no-cache", action="store_true", help="chạy lại mọi notebook")
+    b.add_argument("--scheduler", type=_scheduler, default=None,
+                   help="chạy trên Dask: «local» (một LocalCluster trên máy này) hoặc địa chỉ scheduler "
+                        "tcp://MÁY:8786 (xem docs/dask.md); mặc định: các tiến trình trên máy này")
+    from kttt.pipeline import DEFAULT_TIMEOUT
+
+    b.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT,
+                   help=f"giới hạn thời gian chạy mỗi ô notebook, giây (mặc định {DEFAULT_TIMEOUT:g}; 0 = không giới hạn)")
     from kttt.outputs import DEFAULT_FORMATS, OUTPUTS
 
     always = [n for n, o in OUTPUTS.items() if o.always]
@@ -147,8 +177,12 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     s = sub.add_parser("sample", help="sinh lại bộ dữ liệu mô phỏng")
-    s.add_argument("out", nargs="?", default=None)
+    s.add_argument("out", nargs="?", default=None,
+                   help="thư mục đích (mặc định data/yen_bai; bắt buộc với --national)")
     s.add_argument("--seed", type=int, default=None)
+    s.add_argument("--national", action="store_true",
+                   help="tập 34 tỉnh × 10 năm (2015–2024) kèm tap_du_lieu.yaml, tổng năm 2024 bằng số cả nước")
+    s.add_argument("--provinces", type=int, default=None, help="chỉ sinh N tỉnh đầu (với --national)")
     s.set_defaults(func=cmd_sample)
     return p
 
@@ -156,6 +190,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "sample" and args.out is None:
+        if args.national:
+            print("Lỗi: kttt sample --national cần thư mục đích, ví dụ kttt sample --national ca_nuoc/. "
+                  "/ --national needs an output folder.", file=sys.stderr)
+            return 2
         from kttt.config import SAMPLE_DATASET
 
         args.out = str(SAMPLE_DATASET)

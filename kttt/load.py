@@ -42,7 +42,6 @@ from kttt.geography import Crosswalk, Unit, Units
 from kttt.keyfiles import load_crosswalk, load_published, load_targets, load_units
 from kttt.problems import DataError, FileReport, Problem
 from kttt.registers import (
-    PARSE_CACHE_ENV,
     Settings,
     empty_register,
     load_register_cached,
@@ -50,7 +49,7 @@ from kttt.registers import (
 )
 from kttt.values import CellError, as_text, parse_bool, parse_date
 
-__all__ = ["Dataset", "DatasetMeta", "FileReport", "FormerProvince", "YearInfo", "load_dataset", "PARSE_CACHE_ENV"]
+__all__ = ["Dataset", "DatasetMeta", "FileReport", "FormerProvince", "YearInfo", "load_dataset"]
 
 
 @dataclass(frozen=True)
@@ -323,8 +322,8 @@ def load_year_info(root: Path, year: int, problems: list[Problem]) -> YearInfo:
 # --------------------------------------------------------------------------- registers of a year
 
 def _year_registers(root: Path, year: int, info: YearInfo, number_format: str, units: Units, crosswalk: Crosswalk,
-                    geo_digest: str, problems: list[Problem], reports: list[FileReport]
-                    ) -> dict[str, list[pd.DataFrame]]:
+                    geo_digest: str, problems: list[Problem], reports: list[FileReport],
+                    parse_cache: str | Path | None = None) -> dict[str, list[pd.DataFrame]]:
     folder = root / str(year)
     parts, strays = register_parts(folder)
     for p in strays:
@@ -367,7 +366,7 @@ def _year_registers(root: Path, year: int, info: YearInfo, number_format: str, u
         seen: dict[str, tuple[str, int]] = {}
         for p in usable:
             rel = f"{year}/{p.name}"
-            frame, report = load_register_cached(p, rel, settings, problems, geo_digest)
+            frame, report = load_register_cached(p, rel, settings, problems, geo_digest, parse_cache)
             reports.append(report)
             if frame is None:
                 continue
@@ -406,11 +405,13 @@ def _unique_across_parts(frame: pd.DataFrame, code_column: str, rel: str, seen: 
 
 # --------------------------------------------------------------------------- the dataset
 
-def load_dataset(path: str | Path, years: Iterable[int] | None = None, strict: bool = False) -> Dataset:
+def load_dataset(path: str | Path, years: Iterable[int] | None = None, strict: bool = False,
+                 parse_cache: str | Path | None = None) -> Dataset:
     """Read a whole dataset folder into typed frames and a list of located problems.
 
     ``years`` limits the registers read (all year folders by default); ``strict`` raises
-    :class:`~kttt.problems.DataError` when any problem is an error.
+    :class:`~kttt.problems.DataError` when any problem is an error; ``parse_cache`` is a folder
+    where parsed registers are shared between processes (:func:`~kttt.registers.load_register_cached`).
     """
     root = Path(path).expanduser().resolve()
     problems: list[Problem] = []
@@ -447,7 +448,7 @@ def load_dataset(path: str | Path, years: Iterable[int] | None = None, strict: b
     for y in present:
         settings = Settings(REGISTERS["htx"], y, info[y].data_date, number_format, geo, crosswalk)
         found = _year_registers(root, y, info[y], number_format, geo, crosswalk, settings_digest(settings),
-                                problems, reports)
+                                problems, reports, parse_cache)
         for reg_name, parts in found.items():
             frames[reg_name].extend(parts)
     registers = {

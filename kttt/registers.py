@@ -566,7 +566,6 @@ def empty_register(register: Register) -> pd.DataFrame:
 
 _PARSED: dict[tuple, tuple[pd.DataFrame | None, FileReport, list[Problem]]] = {}
 _PARSED_LIMIT = 256
-PARSE_CACHE_ENV = "KTTT_PARSE_CACHE"
 
 
 @lru_cache(maxsize=1)
@@ -588,11 +587,12 @@ def settings_digest(settings: Settings) -> str:
 
 
 def load_register_cached(path: Path, rel: str, settings: Settings, problems: list[Problem],
-                         geo_digest: str | None = None) -> tuple[pd.DataFrame | None, FileReport]:
+                         geo_digest: str | None = None, parse_cache: str | Path | None = None
+                         ) -> tuple[pd.DataFrame | None, FileReport]:
     """:func:`load_register`, memoised in this process by the file's identity (path, size,
     modification time) and everything that shapes its parse.
 
-    When ``KTTT_PARSE_CACHE`` names a folder (the build sets it for its workers and their
+    When ``parse_cache`` names a folder (the build passes one to its workers and their
     kernels), parses are also kept there as pickles keyed by the SHA-256 of the file's bytes,
     the parse settings and the loader's code: a register is parsed once per build, not once
     per process. Callers get copies: nothing they do reaches the memo.
@@ -602,7 +602,7 @@ def load_register_cached(path: Path, rel: str, settings: Settings, problems: lis
     key = (str(path), stat.st_size, stat.st_mtime_ns, rel, digest)
     if key not in _PARSED:
         entry = None
-        folder = os.environ.get(PARSE_CACHE_ENV)
+        folder = parse_cache
         disk = None
         if folder:
             material = json.dumps([hashlib.sha256(path.read_bytes()).hexdigest(), rel, digest, parser_digest(),

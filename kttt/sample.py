@@ -1099,14 +1099,41 @@ def national_profiles(seed: int = SEED, years: tuple[int, ...] = tuple(range(201
     return [province_profile(i, int(htx[i]), int(tht[i]), years, rng) for i in range(len(PROVINCES_2025))]
 
 
+NATIONAL_COLLECTION = """# Tập dữ liệu: các bộ dữ liệu tỉnh trong thư mục này (kttt build <thư mục> --year 2024)
+ten: "Cả nước (mô phỏng)"
+mo_ta: "34 tỉnh, thành phố mô phỏng; tổng năm 2024 bằng số cả nước (33.500 HTX, 63.600 THT)"
+"""
+
+
+def national_targets(profile: Profile, seed: int) -> str:
+    """``chi_tieu.csv`` of a synthetic province: each year's new HTX and THT targets, 85–120 %
+    of what the province then achieved (some met, some not).
+
+    >>> national_targets(national_profiles(years=(2023, 2024))[0], 1).splitlines()[0]
+    'nam,ma_chi_tieu,gia_tri,so_sanh,nguon'
+    """
+    rng = np.random.default_rng([seed, 7])
+    lines = ["nam,ma_chi_tieu,gia_tri,so_sanh,nguon"]
+    for year in profile.years:
+        for code, achieved in (("htx_thanh_lap_moi", profile.htx_new[year]), ("tht_thanh_lap_moi", profile.tht_new[year])):
+            target = max(1, round(achieved * float(rng.uniform(0.85, 1.2))))
+            lines.append(f"{year},{code},{target},>=,Kế hoạch năm {year} (mô phỏng)")
+    return "\n".join(lines) + "\n"
+
+
 def generate_national(out: Path, seed: int = SEED, provinces: int | None = None,
                       years: tuple[int, ...] = tuple(range(2015, 2025)), log=print) -> list[Path]:  # noqa: ANN001
-    """One synthetic dataset per province under ``out/<tinh_NN>/`` (seeded, reproducible)."""
+    """A collection: one synthetic dataset per province under ``out/<tinh_NN>/`` (seeded,
+    reproducible) and ``out/tap_du_lieu.yaml``."""
     profiles = national_profiles(seed, years)[:provinces]
     folders = []
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "tap_du_lieu.yaml").write_text(NATIONAL_COLLECTION, encoding="utf-8")
     for i, profile in enumerate(profiles):
         folder = out / f"tinh_{profile.ma_tinh}"
         generate(folder, profile, seed + i + 1)
+        if i % 2 == 0:  # half of the provinces set targets for new HTX and THT
+            (folder / "chi_tieu.csv").write_text(national_targets(profile, seed + i + 1), encoding="utf-8")
         folders.append(folder)
         log(f"đã sinh {folder} ({i + 1}/{len(profiles)})")
     return folders

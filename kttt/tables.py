@@ -160,12 +160,13 @@ class Context:
     year: int
 
     @classmethod
-    def open(cls, data_dir: str | Path, year: int, history: bool = False) -> Context:
+    def open(cls, data_dir: str | Path, year: int, history: bool = False,
+             parse_cache: str | Path | None = None) -> Context:
         """Load what the year's report needs (the year and the one before; every year up
         to ``year`` when ``history``) and refuse a dataset with errors."""
         root = resolve_data_dir(data_dir)
         years = years_needed(root, year, history)
-        dataset = load_dataset(root, years=years, strict=True)
+        dataset = load_dataset(root, years=years, strict=True, parse_cache=parse_cache)
         return cls(dataset, year)
 
     @cached_property

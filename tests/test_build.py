@@ -33,7 +33,7 @@ EVIL = "<script>alert('x')</script> & <b>HTX</b> \"Đoàn Kết\""
 
 def digests(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.parts}
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".kttt" not in p.parts}
 
 
 @pytest.fixture(scope="module")
@@ -244,16 +244,32 @@ def test_changing_one_register_reruns_only_what_reads_it(tiny: tuple[Path, Path]
     assert digests(out / "tinh_thu" / "2022") == before_2022
 
 
-def test_a_broken_dataset_leaves_the_publication_untouched(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_broken_dataset_leaves_the_publication_untouched(tiny: tuple[Path, Path]) -> None:
     root, out = tiny
-    broken = tmp_path / "tinh_thu"
-    shutil.copytree(root, broken)
-    write_xlsx(broken / "2023" / "htx.xlsx", HTX_HEADERS, with_cell(HTX_ROWS, 0, HTX_HEADERS.index("Ngày thành lập"), "31/02/2023"))
+    register = root / "2023" / "htx.xlsx"
+    good = register.read_bytes()
+    write_xlsx(register, HTX_HEADERS, with_cell(HTX_ROWS, 0, HTX_HEADERS.index("Ngày thành lập"), "31/02/2023"))
     before = digests(out / "tinh_thu")
     lines: list[str] = []
-    result = build(broken, all_years=True, out=out, log=lines.append)
+    try:
+        result = build(root, all_years=True, out=out, log=lines.append)
+    finally:
+        register.write_bytes(good)
     assert not result.ok
     assert any("2023/htx.xlsx, trang «Sheet1», dòng 2, cột «Ngày thành lập»" in line for line in lines)
+    assert digests(out / "tinh_thu") == before
+
+
+def test_another_dataset_of_the_same_name_is_refused(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    """Issue 12.3: a copy named like a published dataset never publishes over it."""
+    root, out = tiny
+    other = tmp_path / "tinh_thu"
+    shutil.copytree(root, other)
+    before = digests(out / "tinh_thu")
+    lines: list[str] = []
+    result = build(other, all_years=True, out=out, log=lines.append)
+    assert not result.ok and result.executed == [] and result.unchanged == []
+    assert any(f"là báo cáo của thư mục dữ liệu {root}" in line for line in lines), lines
     assert digests(out / "tinh_thu") == before
 
 

@@ -703,8 +703,8 @@ def test_assumed_targets_and_published_figures_by_area(tmp_path: Path) -> None:
 
 # ----------------------------------------------------------------------------- the parse cache
 
-def _outcome(root: Path) -> tuple[list[str], list[tuple], dict[int, list]]:
-    ds = load_dataset(root)
+def _outcome(root: Path, parse_cache: Path | None = None) -> tuple[list[str], list[tuple], dict[int, list]]:
+    ds = load_dataset(root, parse_cache=parse_cache)
     frames = {y: ds.register("htx", y).drop(columns=["ngay_so_lieu"]).astype(str).values.tolist() for y in ds.years}
     return [p.message() for p in ds.problems], [(f.file, f.rows_read, f.rows_accepted) for f in ds.files], frames
 
@@ -732,14 +732,13 @@ def test_the_disk_parse_cache_gives_the_same_outcome(tmp_path: Path, monkeypatch
     cell(2025, "htx.xlsx", 3, "Số thành viên", -1)(root)  # a problem, to see problems come back from the cache
     fresh = _outcome(root)
     cache = tmp_path / "cache"
-    monkeypatch.setenv(registers.PARSE_CACHE_ENV, str(cache))
     monkeypatch.setattr(registers, "_PARSED", {})
-    assert _outcome(root) == fresh
+    assert _outcome(root, cache) == fresh
     pickles = sorted(cache.glob("*.pickle"))
     assert len(pickles) == 5  # one per register file
     monkeypatch.setattr(registers, "_PARSED", {})  # another process: from the disk
-    assert _outcome(root) == fresh
+    assert _outcome(root, cache) == fresh
     for p in pickles:
         p.write_bytes(b"not a pickle")  # a damaged entry is parsed again
     monkeypatch.setattr(registers, "_PARSED", {})
-    assert _outcome(root) == fresh
+    assert _outcome(root, cache) == fresh

@@ -1,8 +1,9 @@
 """The output formats of a year's publication, one registry entry each.
 
 An :class:`Output` says what a format is called (``--format`` key), which files it writes for
-a year, how the site labels it, which renderer makes it and whether it is rendered in a task
-of its own (the PDF is the slow one). The CLI's ``--format`` choices, the files a published
+a year, how the site labels it, which renderer makes it, whether it is rendered in a task
+of its own (the PDF is the slow one) and which renderer makes it for a collection's roll-up
+(``rollup``; None when the format is not made for collections). The CLI's ``--format`` choices, the files a published
 year must hold, the render tasks, the site's download list and the manifest all read
 :data:`OUTPUTS`; adding a format is one entry here and one renderer module.
 
@@ -45,6 +46,7 @@ class Output:
     default: bool = True  # built unless --format says otherwise
     always: bool = False  # built whatever --format says (the indicator CSV)
     own_task: bool = False  # rendered in a task of its own (slow: the PDF)
+    rollup: str | None = None  # the renderer for a collection's roll-up (None: not made for collections)
 
     def file_name(self, year: int) -> str:
         return self.pattern.format(year=year)
@@ -57,20 +59,33 @@ class Output:
 
     @property
     def render(self) -> Callable[[RenderSource, Path], list[str]]:
-        module, function = self.renderer.split(":")
-        return getattr(importlib.import_module(module), function)
+        return _function(self.renderer)
+
+    def renderer_for(self, source: RenderSource) -> Callable[[RenderSource, Path], list[str]]:
+        """The renderer of a province's year, or of a collection's roll-up."""
+        if not source.collection:
+            return self.render
+        if self.rollup is None:
+            raise ValueError(f"định dạng {self.name} không có cho báo cáo tổng hợp của một tập")
+        return _function(self.rollup)
+
+
+def _function(spec: str) -> Callable[..., Any]:
+    module, function = spec.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 OUTPUTS: dict[str, Output] = {o.name: o for o in (
-    Output("html", "Các trang HTML (bản công bố)", "", "kttt.outputs.html:render"),
+    Output("html", "Các trang HTML (bản công bố)", "", "kttt.outputs.html:render",
+           rollup="kttt.outputs.html:render"),
     Output("pdf", "Báo cáo PDF (khổ A4, để in)", "bao_cao_kttt_{year}.pdf", "kttt.outputs.pdf:render",
-           own_task=True),
+           own_task=True, rollup="kttt.outputs.pdf:render"),
     Output("docx", "Báo cáo Word theo thể thức Nghị định 30/2020 (để soạn, trình ký)", "bao_cao_kttt_{year}.docx",
            "kttt.outputs.docx:render", own_task=True),
     Output("xlsx", "Bảng biểu Excel (mọi bảng của báo cáo)", "bang_bieu_{year}.xlsx",
-           "kttt.outputs.workbook:render"),
+           "kttt.outputs.workbook:render", rollup="kttt.rollup:render_workbook"),
     Output("csv", "Bảng chỉ tiêu CSV (định dạng máy đọc)", "chi_so_{year}.csv",
-           "kttt.outputs.indicator_csv:render", always=True),
+           "kttt.outputs.indicator_csv:render", always=True, rollup="kttt.outputs.indicator_csv:render"),
 )}
 
 DEFAULT_FORMATS: tuple[str, ...] = tuple(name for name, o in OUTPUTS.items() if o.default)
@@ -112,16 +127,24 @@ class RenderSource:
 
     root: Path
     year: int
-    executed: dict[str, str]  # notebook name → executed .ipynb path
+    executed: dict[str, str | Path | bytes]  # notebook name → executed .ipynb (a path, or its bytes)
     formats: tuple[str, ...]
     commit: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    parse_cache: str | None = None  # a folder of parsed registers shared between processes
+    collection: bool = False  # a collection's roll-up (``root`` holds province datasets)
 
     @cached_property
     def ctx(self) -> Context:
+        """The year's context: a province's (:class:`kttt.tables.Context`) or a collection's
+        (:class:`kttt.rollup.CollectionContext`) — both have ``dataset.meta`` and ``table``."""
+        if self.collection:
+            from kttt.rollup import CollectionContext
+
+            return CollectionContext.open(self.root, self.year, parse_cache=self.parse_cache)  # type: ignore[return-value]
         from kttt.tables import Context
 
-        return Context.open(self.root, self.year, history=True)
+        return Context.open(self.root, self.year, history=True, parse_cache=self.parse_cache)
 
     @property
     def build_date(self) -> dt.date:
@@ -132,7 +155,8 @@ class RenderSource:
     def notebooks(self) -> dict[str, Any]:
         import nbformat
 
-        return {name: nbformat.read(path, as_version=4) for name, path in sorted(self.executed.items())}
+        return {name: nbformat.reads(item.decode("utf-8"), as_version=4) if isinstance(item, bytes)
+                else nbformat.read(item, as_version=4) for name, item in sorted(self.executed.items())}
 
     @cached_property
     def bodies(self) -> dict[str, str]:
@@ -167,5 +191,5 @@ def render(names: Iterable[str], source: RenderSource, target: Path) -> list[str
     target.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
     for name in names:
-        written += OUTPUTS[name].render(source, target)
+        written += OUTPUTS[name].renderer_for(source)(source, target)
     return written

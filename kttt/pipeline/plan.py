@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from kttt.config import NOTEBOOKS_DIR, PACKAGE_DIR, register_files, years_needed
 from kttt.contract import SHARED_FILES, YEAR_FILE  # noqa: E402 - the dataset's files, one place
@@ -84,16 +85,23 @@ class Job:
     parameters: dict[str, object]
     inputs: tuple[Path, ...]
     key: str
+    reads: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (dataset folder, years) its notebook loads
 
     @property
     def name(self) -> str:
         return self.notebook.stem
 
 
-def make_job(data_dir: Path, year: int, notebook: Path, digests: dict[Path, str]) -> Job:
-    """A job and its cache key; ``digests`` memoises file hashes across jobs."""
-    history = notebook.stem in HISTORY_NOTEBOOKS
-    inputs = tuple(input_files(data_dir, years_needed(data_dir, year, history)))
+def make_job(data_dir: Path, year: int, notebook: Path, digests: dict[Path, str],
+             inputs: list[Path] | None = None, reads: tuple[tuple[str, tuple[int, ...]], ...] | None = None) -> Job:
+    """A job and its cache key; ``digests`` memoises file hashes across jobs. ``inputs`` are
+    the files the notebook reads and ``reads`` the (dataset, years) it loads — by default the
+    dataset's own, for the years the notebook needs."""
+    if inputs is None or reads is None:
+        years = years_needed(data_dir, year, notebook.stem in HISTORY_NOTEBOOKS)
+        inputs = input_files(data_dir, years) if inputs is None else inputs
+        reads = ((str(data_dir), tuple(years)),) if reads is None else reads
+    inputs = tuple(inputs)
     parameters = {"year": year, "data_dir": str(data_dir)}
     for path in (notebook, *inputs):
         if path not in digests:
@@ -106,4 +114,65 @@ def make_job(data_dir: Path, year: int, notebook: Path, digests: dict[Path, str]
         "packages": package_versions(),
     }
     key = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
-    return Job(year, notebook, parameters, inputs, key)
+    return Job(year, notebook, parameters, inputs, key, reads)
+
+
+def year_key(jobs: list[Job], formats: tuple[str, ...]) -> str:
+    """The key of a year's publication: its notebooks' keys, the formats, the kttt source."""
+    material = json.dumps({"jobs": sorted((j.name, j.key) for j in jobs), "formats": sorted(formats),
+                           "kttt": source_digest()}, sort_keys=True)
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def is_current(final: Path, key: str) -> bool:
+    """The published year was built from the same key and its files are intact."""
+    manifest = final / "manifest.json"
+    if final.is_symlink() or not manifest.is_file():
+        return False
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if data.get("khoa_dung") != key:
+        return False
+    for entry in data.get("dau_ra", []):
+        path = final / entry["tep"]
+        if not path.is_file() or sha256_file(path) != entry["sha256"]:
+            return False
+    return True
+
+
+@dataclass
+class BuildResult:
+    """What a build did for one dataset (or collection)."""
+
+    ok: bool
+    published: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    executed: list[tuple[int, str]] = field(default_factory=list)
+    cached: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Target:
+    """One thing a build publishes into ``OUT/<name>/``: a dataset, or a collection's roll-up."""
+
+    source: Path  # the data folder, resolved (the target's identity)
+    name: str
+    arg: str  # the folder as given (recorded in the manifest)
+    folder: Path  # OUT/<name>
+    years: list[int]
+    books: list[Path]
+    jobs: dict[int, list[Job]]
+    keys: dict[int, str]
+    formats: tuple[str, ...]
+    collection: Any = None  # a kttt.pipeline.collection.Collection for a roll-up
+    result: BuildResult = field(default_factory=lambda: BuildResult(ok=False))
+    current: set[int] = field(default_factory=set)
+    dataset: Any = None  # the validated dataset (or the collection's summary of its provinces)
+
+    @property
+    def label(self) -> str:
+        return self.name
