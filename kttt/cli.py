@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kttt.config import resolve_data_dir
+from kttt.config import command_data_dir
 from kttt.problems import SEVERITY_LABELS
 
 NOTICES_PER_KIND = 5  # notes of one kind shown per file (the rest are counted)
@@ -53,7 +53,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from kttt.load import load_dataset
 
     years = [args.year] if args.year else None
-    ds = load_dataset(resolve_data_dir(args.data_dir), years=years)
+    ds = load_dataset(command_data_dir(args.data_dir), years=years)
     print(f"Bộ dữ liệu: {ds.name} — {ds.meta.ten}" + (" (DỮ LIỆU MÔ PHỎNG)" if ds.meta.mo_phong else ""))
     for y in ds.years:
         info = ds.info(y)
@@ -81,7 +81,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from kttt.indicators import compute_indicators, to_machine, to_records
     from kttt.load import load_dataset
 
-    root = resolve_data_dir(args.data_dir)
+    root = command_data_dir(args.data_dir)
     ds = load_dataset(root, years=years_needed(root, args.year))
     if args.year not in ds.years:
         print(f"Lỗi: bộ dữ liệu không có năm {args.year}. / No year {args.year} in the dataset.",

@@ -63,6 +63,18 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
     return (REPO_ROOT / path).resolve()
 
 
+def command_data_dir(arg: str | Path) -> Path:
+    """A data folder given on the command line, resolved the same way by every command
+    (validate, indicators, build): from the current directory, links followed — never from the
+    repository (that fallback is :func:`resolve_data_dir`'s, for notebooks opened in JupyterLab).
+
+    >>> import os
+    >>> command_data_dir("x/../y") == Path(os.getcwd(), "y").resolve()
+    True
+    """
+    return Path(arg).expanduser().resolve()
+
+
 def register_parts(year_dir: Path) -> tuple[dict[str, list[Path]], list[Path]]:
     """The register files of a year folder by register (every ``htx*`` / ``tht*`` spreadsheet
     is a part: ``htx.xlsx``, ``htx_lao_cai_cu.xlsx``), and the spreadsheets whose name matches

@@ -72,21 +72,23 @@ def banner(ctx: Context) -> Html:
     return Html(block, "\n".join(filter(None, [line, ctx.boundary_note, notice])))
 
 
-def section(title: str, *items: object) -> Html | None:
-    """A heading and what follows it, only when there is something to show (a table of former
-    provinces exists only for a merged province): nothing at all otherwise."""
+def section(title: str, *items: object) -> None:
+    """Show a heading and the blocks under it — only when there is something to show (a table
+    of former provinces exists only for a merged province): nothing at all otherwise. Each
+    block is displayed on its own, so a table keeps its CSV download and a chart its data.
+
+    >>> section("Theo tỉnh cũ", None) is None
+    True
+    """
     shown = [i for i in items if i is not None]
     if not shown:
         return None
-    bodies = []
+    from IPython.display import display
+
+    display(Html(fragment("partials/section.html.j2", title=title), title))
     for item in shown:
-        rich = getattr(item, "_repr_html_", None)
-        if rich is not None:
-            bodies.append(rich())
-        else:
-            svg = getattr(item, "svg", None)
-            bodies.append(svg() if svg is not None else fragment("partials/line.html.j2", text=str(item)))
-    return Html(fragment("partials/section.html.j2", title=title, bodies=bodies), title)
+        display(item)
+    return None
 
 
 def narrative(ctx: Context) -> Html:

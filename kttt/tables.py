@@ -130,7 +130,7 @@ class ReportTable:
         numeric = [self.kind(c) not in ("text", "bool") for c in self.frame.columns]
         rows = [[(self.cell(c, v), n) for c, v, n in zip(self.frame.columns, values, numeric, strict=True)]
                 for values in shown.itertuples(index=False, name=None)]
-        truncated = self.page_rows is None and len(self.frame) > len(shown)
+        truncated = len(self.frame) > len(shown)
         return fragment("partials/table.html.j2", key=self.key, title=self.title,
                         columns=[str(c) for c in self.frame.columns], rows=rows, note=self.note,
                         page_note=self.page_note or None,

@@ -24,6 +24,7 @@ NUMBER_FORMATS = {"int": "#,##0", "dec1": "#,##0.0", "money": "#,##0.0", "pct": 
 HEADER_ROW = 3  # 0-based: row 4 as Excel shows it
 A4 = 9  # Excel's paper code
 PORTRAIT_WIDTH = 95.0  # column width units (≈ characters) that fit A4 portrait within the margins
+LANDSCAPE_WIDTH = PORTRAIT_WIDTH * 297 / 210  # the same, A4 landscape
 LANDSCAPE_FROM = 1.15  # wider than this × PORTRAIT_WIDTH: landscape (narrower: portrait, scaled ≥ 87%)
 TEXT_CAP, NUMBER_CAP = 42.0, 18.0  # widest column, in characters, before text wraps
 LINE_HEIGHT = 15.0  # points per line of 11 pt text
@@ -109,13 +110,34 @@ def _header_footer_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _print_setup(ws, title: str, notice: str, landscape: bool, repeat_to: int | None) -> None:  # noqa: ANN001
+ROWS_PER_PAGE = {False: 44, True: 30}  # rows of 15 pt an A4 page holds at 100 % (portrait, landscape)
+
+
+def pages_tall(width: float, rows: int, landscape: bool) -> int:
+    """How many pages tall a sheet prints once scaled to one page wide: the rows it has over
+    what a page holds at that scale (a page holds more rows when the sheet is shrunk).
+
+    Given to the print setup as a number, with "1 page wide": with Excel's "as many as needed"
+    (0) LibreOffice paginates a long fitted sheet at one scale and draws it at another, which
+    leaves a blank last page.
+
+    >>> pages_tall(60, 100, False), pages_tall(190, 627, False), pages_tall(130, 10, True)
+    (3, 8, 1)
+    """
+    available = LANDSCAPE_WIDTH if landscape else PORTRAIT_WIDTH
+    scale = min(1.0, available / max(width, 1.0))
+    per_page = max(1, int(ROWS_PER_PAGE[landscape] / scale))
+    return max(1, -(-rows // per_page))
+
+
+def _print_setup(ws, title: str, notice: str, landscape: bool, repeat_to: int | None,  # noqa: ANN001
+                 width: float, rows: int) -> None:
     ws.set_paper(A4)
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as the rows need
+    ws.fit_to_pages(1, pages_tall(width, rows, landscape))  # one page wide, as tall as the rows need
     ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
     ws.center_horizontally()
     if repeat_to is not None:
@@ -158,7 +180,8 @@ def write_workbook(path: Path, ctx: Context, tables: list[ReportTable], build_da
         intro.write_string(i, 1, table.title, text)
         intro.write_string(i, 2, NOTEBOOK_TITLES.get(table.notebook, table.notebook), text)
     intro.freeze_panes(row + 2, 0)
-    _print_setup(intro, book_title, notice, landscape=False, repeat_to=row + 1)
+    _print_setup(intro, book_title, notice, landscape=False, repeat_to=row + 1, width=sum(intro_widths),
+                 rows=row + 2 + len(tables))
 
     for table in tables:
         ws = wb.add_worksheet(table.key[:31])
@@ -192,8 +215,10 @@ def write_workbook(path: Path, ctx: Context, tables: list[ReportTable], build_da
         last_row = HEADER_ROW + max(len(table.frame), 1)
         if columns:
             ws.autofilter(HEADER_ROW, 0, last_row, len(columns) - 1)
+            ws.print_area(0, 0, last_row, len(columns) - 1)  # exactly the table: no trailing blank page
         ws.freeze_panes(HEADER_ROW + 1, 0)
-        _print_setup(ws, table.title, notice, shape.landscape, repeat_to=HEADER_ROW)
+        _print_setup(ws, table.title, notice, shape.landscape, repeat_to=HEADER_ROW, width=sum(shape.widths),
+                     rows=HEADER_ROW + 1 + len(table.frame))
     wb.close()
 
 

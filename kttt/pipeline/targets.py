@@ -11,20 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kttt.config import dataset_name, year_dirs, years_needed
+from kttt.config import command_data_dir, dataset_name, year_dirs, years_needed
 from kttt.outputs import OUTPUTS
 from kttt.pipeline.collection import ROLLUP_NOTEBOOKS, Collection, is_collection, open_collection
 from kttt.pipeline.plan import BuildResult, Target, make_job, notebooks, year_key
 
-
-def data_path(arg: str | Path) -> Path:
-    """A data folder argument, resolved from the current directory (as ``kttt validate`` does).
-
-    >>> import os
-    >>> data_path("x/../y") == Path(os.getcwd(), "y").resolve()
-    True
-    """
-    return Path(arg).expanduser().resolve()
+data_path = command_data_dir  # a data folder argument: as every command resolves it (kttt.config)
 
 
 @dataclass

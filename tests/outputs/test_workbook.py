@@ -43,7 +43,9 @@ def test_every_sheet_has_a_print_setup(book: openpyxl.Workbook) -> None:
         setup = ws.page_setup
         assert setup.paperSize == 9, ws.title  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0), ws.title  # absent = 1 (OOXML default)
+        # one page wide (absent = 1, the OOXML default); as many pages tall as its rows need at that
+        # scale, given as a number (kttt.outputs.workbook.pages_tall), never "0 = automatic"
+        assert (setup.fitToWidth or 1) == 1 and (setup.fitToHeight or 1) >= 1, ws.title
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text, ws.title
         assert ws.freeze_panes, ws.title
         if ws.title == "gioi_thieu":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,9 +43,11 @@ def test_every_province_and_the_roll_up_are_published(national: tuple[Path, Path
     for province in ("tinh_01", "tinh_02"):
         assert (out / province / "2024" / "bao_cao_kttt_2024.pdf").is_file()
     rollup = out / "ca_nuoc" / "2024"
-    assert {p.name for p in rollup.iterdir()} == {"01_tong_hop.html", "02_cac_tinh.html", "index.html",
-                                                  "bao_cao_kttt_2024.pdf", "bang_bieu_2024.xlsx", "chi_so_2024.csv",
-                                                  "manifest.json"}
+    expected = {"01_tong_hop.html", "02_cac_tinh.html", "index.html", "bao_cao_kttt_2024.pdf", "bang_bieu_2024.xlsx",
+                "chi_so_2024.csv", "manifest.json"}
+    shown = {key for page in rollup.glob("*.html") for key in re.findall(r'id="bang-([^"]+)"', page.read_text("utf-8"))}
+    expected |= {f"bang_{key}_2024.csv" for key in shown}  # each table's CSV (kttt.outputs.table_csv)
+    assert {p.name for p in rollup.iterdir()} == expected
     page = (rollup / "01_tong_hop.html").read_text(encoding="utf-8")
     assert "Cả nước (mô phỏng)" in page and "DỮ LIỆU MÔ PHỎNG" in page and "<script" not in page
     manifest = json.loads((rollup / "manifest.json").read_text(encoding="utf-8"))
@@ -134,7 +137,7 @@ def test_a_province_in_error_publishes_no_roll_up(tmp_path: Path) -> None:
     assert not result.ok
     assert any("✗ Bộ dữ liệu tinh_92 có 1 lỗi" in line for line in lines), lines
     assert any("✗ Tập dữ liệu hai_tinh: không dựng báo cáo tổng hợp (tỉnh tinh_92 có lỗi)" in line for line in lines)
-    assert any("tinh_92/2022/htx.xlsx, dòng 2, cột «Ngày thành lập»" in line for line in lines), lines
+    assert any("tinh_92/2022/htx.xlsx, trang «Sheet1», dòng 2, cột «Ngày thành lập»" in line for line in lines), lines
     assert (tmp_path / "out" / "tinh_91" / "2022" / "chi_so_2022.csv").is_file()
     assert not (tmp_path / "out" / "hai_tinh" / "2022").exists()
 
