@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from kttt.config import TEMPLATES_DIR
 
@@ -30,7 +31,22 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["css_string"] = css_string
     return env
+
+
+def css_string(text: object) -> Markup:
+    """Text as a quoted CSS string (``content: …`` of a page header): quotes, backslashes,
+    angle brackets and control characters as CSS escapes — HTML escaping does not apply inside
+    ``<style>``, where ``&#34;`` would print as it is.
+
+    >>> print(css_string('Tỉnh "A" <b> & B'))
+    "Tỉnh \\22 A\\22  \\3c b\\3e  & B"
+    """
+    out = []
+    for ch in str(text):
+        out.append(f"\\{ord(ch):x} " if ch in '"\\<>' or ord(ch) < 32 else ch)
+    return Markup('"' + "".join(out) + '"')
 
 
 def render(template: str, **values: Any) -> str:

@@ -12,7 +12,9 @@ Columns of :func:`compute_indicators`:
 - ``chi_tieu``, ``so_sanh``, ``nguon_chi_tieu``, ``ty_le_dat_chi_tieu`` (value / target ×
   100) and ``dat_chi_tieu`` (met by ``so_sanh``) for province-wide rows with a target;
 - ``ghi_chu`` — why a year-before value is missing (rows of last year that could not be
-  placed on this year's units), empty otherwise.
+  placed on this year's units), empty otherwise;
+- ``ngay_so_lieu`` and ``trang_thai_nam`` (:func:`compute_indicators`): the year's data date
+  and status — ``chinh_thuc``, or ``uoc`` for an estimate year.
 
 A year's areas are the units valid at its data date, at every level its registers give.
 """
@@ -378,9 +380,13 @@ def compute_indicators(dataset, year: int, previous: bool = True) -> pd.DataFram
     """
     if year not in dataset.years:
         raise ValueError(f"bộ dữ liệu không có năm {year} (có: {dataset.years})")
-    return compute_table(dataset.htx, dataset.tht, year, dataset.geo, dataset.targets, previous,
-                         dataset.unit_names(dataset.data_date(year)), missing_registers(dataset),
-                         dataset.crosswalk)
+    table = compute_table(dataset.htx, dataset.tht, year, dataset.geo, dataset.targets, previous,
+                          dataset.unit_names(dataset.data_date(year)), missing_registers(dataset),
+                          dataset.crosswalk)
+    info = dataset.info(year)
+    table["ngay_so_lieu"] = info.data_date.isoformat()  # the data's date: 31/12, or an estimate's
+    table["trang_thai_nam"] = info.status  # chinh_thuc, or uoc (an estimate year)
+    return table
 
 
 def missing_registers(dataset) -> set[tuple[int, str]]:  # noqa: ANN001

@@ -148,8 +148,10 @@ class RenderSource:
 
     @property
     def build_date(self) -> dt.date:
-        """The date the data describe (not the clock's): every tool's timestamp."""
-        return dt.date(self.year, 12, 31)
+        """The date the data describe (not the clock's): every tool's timestamp — 31/12, or an
+        estimate year's data date (``<year>/nam.yaml``)."""
+        dataset = self.ctx.dataset
+        return dataset.data_date(self.year) if hasattr(dataset, "data_date") else dt.date(self.year, 12, 31)
 
     @cached_property
     def notebooks(self) -> dict[str, Any]:
@@ -176,14 +178,19 @@ class RenderSource:
         from kttt.outputs.html import PageInfo, notebook_title
         from kttt.tables import NOTEBOOK_TITLES
 
-        meta = self.ctx.dataset.meta
+        dataset = self.ctx.dataset
+        meta = dataset.meta
         pages = tuple((f"{name}.html", notebook_title(nb, NOTEBOOK_TITLES.get(name, name)))
                       for name, nb in self.notebooks.items())
+        estimate = hasattr(dataset, "info") and dataset.info(self.year).is_estimate
+        label = dataset.year_label(self.year) if hasattr(dataset, "year_label") else ""
         short = self.commit[:12] if self.commit else "không rõ"
         footer = (f"Dựng bằng kttt {__version__} (commit {short}) từ bộ dữ liệu «{self.root.name}» — {meta.ten}; "
-                  f"số liệu tại {fmt.date(self.build_date)}. Nguồn gốc từng tệp đầu vào (SHA-256), phiên bản các "
+                  f"số liệu {'đến' if estimate else 'tại'} {fmt.date(self.build_date)}"
+                  f"{' (ước thực hiện)' if estimate else ''}. Nguồn gốc từng tệp đầu vào (SHA-256), phiên bản các "
                   "gói và tham số: manifest.json." + (" " + self.notice if self.notice else ""))
-        return PageInfo(meta.ten, self.year, self.notice, footer, pages)
+        notes = tuple(filter(None, [getattr(self.ctx, "boundary_note", "")]))
+        return PageInfo(meta.ten, self.year, self.notice, footer, pages, label, notes, estimate)
 
 
 def render(names: Iterable[str], source: RenderSource, target: Path) -> list[str]:

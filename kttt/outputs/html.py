@@ -36,6 +36,14 @@ class PageInfo:
     synthetic_notice: str
     footer: str
     pages: tuple[tuple[str, str], ...]  # (file name, title) of the year's pages
+    year_label: str = ""  # "năm 2022", or "ước thực hiện năm 2026 (số liệu đến 30/11/2026)"
+    notes: tuple[str, ...] = ()  # what every page of the year must say (a comparison across a boundary change)
+    estimate: bool = False  # an estimate year: its data run "to" the data date ("số liệu đến")
+
+    @property
+    def label(self) -> str:
+        """How the year is named on every page."""
+        return self.year_label or f"năm {self.year}"
 
 
 def environment() -> jinja2.Environment:

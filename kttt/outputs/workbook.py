@@ -152,7 +152,8 @@ def write_workbook(path: Path, ctx: Context, tables: list[ReportTable], build_da
     """One sheet per table: title, note, Vietnamese headers, number formats, print setup;
     reproducible bytes."""
     created = dt.datetime(build_date.year, build_date.month, build_date.day)
-    book_title = f"Bảng biểu kinh tế tập thể năm {ctx.year} — {ctx.dataset.meta.ten}"
+    label = ctx.dataset.year_label(ctx.year) if hasattr(ctx.dataset, "year_label") else f"năm {ctx.year}"
+    book_title = f"Bảng biểu kinh tế tập thể {label} — {ctx.dataset.meta.ten}"
     wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     wb.set_properties({"title": book_title, "author": "kttt", "created": created, "comments": notice})
     bold = wb.add_format({"bold": True, "font_size": 12, "text_wrap": True, "valign": "top"})
