@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from kttt.contract import normalize
+from kttt.contract import EARLIEST_DATE, ENUM_TITLES, Column, enum_key, normalize
 
 
 class CellError(ValueError):
@@ -245,3 +245,85 @@ def parse_bool(value: Any) -> bool:
         "not a yes/no value (có/không, x/empty, 1/0, true/false, yes/no)",
         "khong_phai_co_khong",
     )
+
+
+# --------------------------------------------------------------------------- one cell of a register column
+
+def parse_value(col: Column, value: Any, number_format: str, x_marks: bool, factor: float = 1.0) -> Any:
+    """One cell of a non-unit column, typed (None for blank; money converted to triệu đồng by
+    ``factor``); raises CellError. Numbers are checked against the column's sane bounds.
+
+    >>> from kttt.contract import HTX
+    >>> parse_value(HTX.column("doanh_thu"), "2.100,5", "vi", False)
+    2100.5
+    >>> parse_value(HTX.column("so_thanh_vien"), 9e18, "vi", False)
+    Traceback (most recent call last):
+    ...
+    kttt.values.CellError: lớn bất thường: vượt giới hạn hợp lý 1.000.000 của cột
+    """
+    if value is None:
+        if col.type == "bool" and x_marks:
+            return False
+        if col.required:
+            raise CellError("thiếu giá trị bắt buộc", "required value is empty", "thieu_gia_tri")
+        return None
+    if col.type == "text":
+        if isinstance(value, BadCell):
+            raise value.error()
+        text = as_text(value)
+        if not text and col.required:
+            raise CellError("thiếu giá trị bắt buộc", "required value is empty", "thieu_gia_tri")
+        return text or None
+    if col.type == "enum":
+        if isinstance(value, BadCell):
+            raise value.error()
+        assert col.enum is not None
+        key = enum_key(col.enum, as_text(value))
+        if key is None:
+            raise CellError(f"{ENUM_TITLES[col.enum]} không hợp lệ (không có trong danh mục)",
+                            f"unknown {col.key} (not in the list of values)", f"{col.key}_la")
+        return key
+    if col.type == "date":
+        return parse_date(value)
+    if col.type == "bool":
+        return parse_bool(value)
+    number: float = parse_int(value, number_format) if col.type == "int" else parse_number(value, number_format)
+    if factor != 1.0:
+        number = number * factor
+    if col.minimum is not None and number < col.minimum:
+        if col.minimum == 0:
+            raise CellError("không được là số âm", "must not be negative", "so_am")
+        raise CellError(f"nhỏ hơn giới hạn hợp lý ({col.minimum:,.0f})".replace(",", "."),
+                        f"below the sane bound ({col.minimum:,.0f})", "vuot_gioi_han")
+    if col.maximum is not None and number > col.maximum:
+        raise CellError(f"lớn bất thường: vượt giới hạn hợp lý {col.maximum:,.0f} của cột".replace(",", "."),
+                        f"implausibly large: above the column's sane bound {col.maximum:,.0f}", "vuot_gioi_han")
+    return number
+
+
+def parse_cell(col: Column, value: Any, number_format: str, x_marks: bool, factor: float, latest: dt.date) -> Any:
+    """:func:`parse_value`, and a date must lie between :data:`~kttt.contract.EARLIEST_DATE` and
+    ``latest`` (the end of the year after the register's year): the whole rule for one cell of a
+    register column, which :mod:`kttt.columns` applies to a column at once.
+
+    >>> from kttt.contract import HTX
+    >>> parse_cell(HTX.column("ngay_thanh_lap"), "05/01/2031", "vi", False, 1.0, dt.date(2023, 12, 31))
+    Traceback (most recent call last):
+    ...
+    kttt.values.CellError: ngày ngoài khoảng hợp lý (01/01/1900 – 31/12/2023)
+    """
+    parsed = parse_value(col, value, number_format, x_marks, factor)
+    if col.type == "date" and parsed is not None and not EARLIEST_DATE <= parsed <= latest:
+        raise CellError(f"ngày ngoài khoảng hợp lý ({EARLIEST_DATE:%d/%m/%Y} – {latest:%d/%m/%Y})",
+                        f"date out of the plausible range ({EARLIEST_DATE:%d/%m/%Y} – {latest:%d/%m/%Y})",
+                        "ngay_ngoai_khoang")
+    return parsed
+
+
+def marks_with_x(value: Any) -> bool:
+    """Whether a yes/no cell is written ``x`` (a column marked with ``x`` reads blank as "no").
+
+    >>> marks_with_x(" X "), marks_with_x("có")
+    (True, False)
+    """
+    return value is not None and normalize(as_text(value)) == "x"
