@@ -8,8 +8,9 @@ agrees with it cell for cell (``tests/test_vectorised.py`` checks that on random
 1. **Blank cells** are settled at once: the scalar's answer for a blank (empty; "no" in a yes/no
    column marked with ``x``; the "required value is empty" error) holds for all of them.
 2. The other cells are **split by Python type** (``1``, ``1.0`` and ``True`` are equal in Python
-   but not to the rule); a column is nearly always of one type — text in CSV, numbers or dates
-   in Excel — which :func:`pandas.api.types.infer_dtype` tells without a Python loop.
+   but not to the rule), known from the cells' *kinds* (:func:`cell_kinds`: one pass over the
+   cells' types when the sheet is read); a column is nearly always of one type — text in CSV,
+   numbers or dates in Excel.
 3. **Fast paths** take a type group in bulk and return the cells they *accept*:
    numbers already numeric in a number column (numpy: finite, whole for counts, the money
    factor, the column's bounds), Excel date cells in a date column (their ordinals, the
@@ -35,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -44,18 +45,19 @@ import numpy as np
 import pandas as pd
 
 from kttt.contract import EARLIEST_DATE, Column
-from kttt.values import _INVISIBLE, CellError, clean_text, is_blank, marks_with_x, parse_cell
+from kttt.values import INVISIBLE_CHARS, CellError, clean_text, is_blank, marks_with_x, parse_cell
 
 # The kind of a cell: the code of its exact Python type in KINDS (0 = blank), or OTHER (a
 # BadCell, or a type readers seldom give, asked cell by cell). 1, 1.0 and True are equal in
 # Python but not to the rule: the parsers group cells by kind, never by value alone.
 KINDS: tuple[type, ...] = (type(None), str, float, int, bool, dt.date, dt.datetime)
-BLANK, STR, FLOAT, OTHER = 0, 1, 2, len(KINDS)
+BLANK, STR, FLOAT, INT, OTHER = 0, 1, 2, 3, len(KINDS)
 _CODES = {t: code for code, t in enumerate(KINDS)}
 _SEP = "\x00"  # joins texts: a starter that composes with nothing, so NFC keeps it a boundary
-_INVISIBLE_CHARS = "".join(map(chr, _INVISIBLE))
+_DROP = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 # a text of spaces and invisible characters only, in the joined texts with a separator in front
-_BLANK_PIECE = re.compile(f"{_SEP}[\\s{_INVISIBLE_CHARS}]+(?={_SEP}|\\Z)")
+# (NFC never turns another character into one of these: checked over every code point)
+_BLANK_PIECE = re.compile(f"{_SEP}[\\s{INVISIBLE_CHARS}]+(?={_SEP}|\\Z)")
 
 
 # --------------------------------------------------------------------------- cells in bulk
@@ -67,8 +69,12 @@ def cell_kinds(cells: np.ndarray) -> np.ndarray:
     >>> cell_kinds(np.array([None, "a", 1.0, True, BadCell("loi", "#N/A")], dtype=object)).tolist()
     [0, 1, 2, 4, 7]
     """
-    codes = bytearray(map(_CODES.get, map(type, cells.ravel().tolist()), repeat(OTHER)))
-    return np.frombuffer(codes, dtype=np.int8).reshape(cells.shape)
+    return kinds_of(cells.ravel().tolist()).reshape(cells.shape)
+
+
+def kinds_of(cells: Iterable[Any]) -> np.ndarray:
+    """:func:`cell_kinds` of cells given one after the other (a writable int8 array)."""
+    return np.frombuffer(bytearray(map(_CODES.get, map(type, cells), repeat(OTHER))), dtype=np.int8)
 
 
 def clear_blanks(cells: np.ndarray, kinds: np.ndarray) -> None:
@@ -80,11 +86,11 @@ def clear_blanks(cells: np.ndarray, kinds: np.ndarray) -> None:
     >>> kinds = cell_kinds(cells); clear_blanks(cells, kinds); cells.tolist(), kinds.tolist()
     ([None, None, None, 'a', None, 0.0], [0, 0, 0, 1, 0, 2])
     """
-    flat, codes = cells.reshape(-1), kinds.reshape(-1)
-    assert np.shares_memory(flat, cells) and np.shares_memory(codes, kinds)
+    flat, codes = cells.ravel(), kinds.ravel()
     texts = np.flatnonzero(codes == STR)
-    blank = [texts[flat[texts] == ""]]
-    rest = texts[flat[texts] != ""]
+    empty = flat[texts] == ""
+    blank = [texts[empty]]
+    rest = texts[~empty]
     listed = flat[rest].tolist()
     if _BLANK_PIECE.search(_SEP + _SEP.join(listed)):
         blank.append(rest[np.array([is_blank(t) for t in listed], dtype=bool)])
@@ -93,8 +99,8 @@ def clear_blanks(cells: np.ndarray, kinds: np.ndarray) -> None:
     other = np.flatnonzero(codes == OTHER)
     blank.append(other[np.array([is_blank(v) for v in flat[other].tolist()], dtype=bool)])
     gone = np.concatenate(blank)
-    flat[gone] = None
-    codes[gone] = BLANK
+    cells.flat[gone] = None  # by C-order position, whatever the arrays' layout
+    kinds.flat[gone] = BLANK
 
 
 def blank_cells(cells: np.ndarray) -> np.ndarray:
@@ -140,8 +146,8 @@ def clean_texts(texts: list[str]) -> list[str]:
         return [clean_text(t) for t in texts]
     if not unicodedata.is_normalized("NFC", joined):
         joined = unicodedata.normalize("NFC", joined)
-    if any(ch in joined for ch in _INVISIBLE_CHARS):
-        joined = joined.translate(_INVISIBLE)
+    if any(ch in joined for ch in INVISIBLE_CHARS):
+        joined = joined.translate(_DROP)
     return list(map(str.strip, joined.split(_SEP))) if texts else []
 
 
@@ -198,9 +204,9 @@ def _numbers_fast(col: Column, values: np.ndarray, factor: float) -> tuple[np.nd
     ok = np.isfinite(x)
     if col.type == "int":
         ok &= np.floor(np.where(ok, x, 0.0)) == np.where(ok, x, 0.0)
-    if factor != 1.0:
-        x = x * factor
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
+        if factor != 1.0:
+            x = x * factor
         if col.minimum is not None:
             ok &= ~(x < col.minimum)
         if col.maximum is not None:

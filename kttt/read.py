@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 
-from kttt.columns import BLANK, OTHER, cell_kinds, clear_blanks
+from kttt.columns import BLANK, OTHER, cell_kinds, clear_blanks, kinds_of
 from kttt.contract import REGISTERS, header_key, normalize, sheet_names_register, split_header
 from kttt.problems import Problem
 from kttt.values import BadCell, as_text
@@ -119,15 +120,16 @@ def to_grid(rows: list[list[Any]]) -> Grid:
     [['a', None, 1.0], ['b', None, None]]
     """
     width = max(map(len, rows), default=0)
-    if all(len(r) == width for r in rows):
+    if min(map(len, rows), default=0) == width:
         cells = np.empty((len(rows), width), dtype=object)
         if rows and width:
             cells[:] = rows
+        kinds = kinds_of(itertools.chain.from_iterable(rows)).reshape(cells.shape)
     else:
         cells = np.full((len(rows), width), None, dtype=object)
         for i, r in enumerate(rows):
             cells[i, : len(r)] = r
-    kinds = cell_kinds(cells)
+        kinds = cell_kinds(cells)
     clear_blanks(cells, kinds)
     return Grid(cells, kinds)
 
@@ -216,13 +218,30 @@ def _column_index(letters: bytes) -> int:
     return n - 1
 
 
+_MARKS = (b"<f", b't="e"')  # a formula, an error cell: what bad_cells looks for
+_CHUNK = 1 << 20
+
+
+def _marked(path: Path, part: str) -> bool:
+    """Whether a sheet's XML holds a formula or an error cell, read a chunk at a time (a sheet
+    of a million rows is never held whole)."""
+    with zipfile.ZipFile(path) as z, z.open(part) as f:
+        tail = b""
+        while chunk := f.read(_CHUNK):
+            window = tail + chunk
+            if any(mark in window for mark in _MARKS):
+                return True
+            tail = window[-8:]
+    return False
+
+
 def bad_cells(path: Path, part: str) -> dict[tuple[int, int], BadCell]:
     """Cells Excel left without a usable value: error cells and formulas with no saved result,
     by (Excel row, column index). A sheet without any formula or error costs one scan."""
+    if not _marked(path, part):
+        return {}
     with zipfile.ZipFile(path) as z:
         xml = z.read(part)
-    if b"<f" not in xml and b't="e"' not in xml:
-        return {}
     found: dict[tuple[int, int], BadCell] = {}
     for match in _CELL.finditer(xml):
         attributes, inner = match.group(1), match.group(2) or b""
@@ -350,7 +369,8 @@ def read_rows(path: Path, rel: str, register: str | None = None, year: int | Non
 # --------------------------------------------------------------------------- the header
 
 @functools.lru_cache(maxsize=4096)
-def _header_key(register: str, text: str) -> str | None:
+def cached_header_key(register: str, text: str) -> str | None:
+    """:func:`~kttt.contract.header_key`, remembered: the same headers come file after file."""
     return header_key(register, text)
 
 
@@ -359,7 +379,7 @@ def header_score(cells: list[Any], register: str) -> int:
     keys = set()
     for c in cells:
         if c is not None and not isinstance(c, BadCell):
-            key = _header_key(register, as_text(c))
+            key = cached_header_key(register, as_text(c))
             if key is not None:
                 keys.add(key)
     return len(keys)

@@ -25,13 +25,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kttt.columns import BLANK, empty_values, parse_column
+from kttt.columns import BLANK, FLOAT, INT, OTHER, empty_values, parse_column
 from kttt.contract import (
     COMMUNES_ONLY_FROM,
     LATEST_YEAR_AHEAD,
     Column,
     Register,
-    header_key,
     money_factor,
     normalize,
     split_header,
@@ -39,13 +38,21 @@ from kttt.contract import (
 from kttt.geography import Crosswalk, Units
 from kttt.places import Geography, Place, resolve_places
 from kttt.problems import FileReport, Problem
-from kttt.read import FileProblem, Table, column_letter, looks_like_contract, read_table
+from kttt.read import (
+    FileProblem,
+    Table,
+    cached_header_key,
+    column_letter,
+    looks_like_contract,
+    read_table,
+)
 from kttt.values import BadCell, as_text, parse_value
 
 __all__ = ["GEO_COLUMNS", "Geography", "Mapped", "Place", "Settings", "empty_register", "load_register",
            "load_register_cached", "parse_value"]
 
 GEO_COLUMNS = ("tinh_cu", "huyen_cu", "xa_cu")  # derived: former province, former district, former commune
+_normalized = lru_cache(maxsize=4096)(normalize)  # headers repeat file after file
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ def map_headers(register: Register, table: Table, problems: list[Problem], repor
         if h is None or isinstance(h, BadCell):
             continue
         text = as_text(h)
-        key = header_key(register.name, text)
+        key = cached_header_key(register.name, text)
         if key is None:
             continue
         col = register.column(key)
@@ -99,7 +106,7 @@ def map_headers(register: Register, table: Table, problems: list[Problem], repor
             continue
         factor = 1.0
         _name, unit = split_header(text)
-        if col.money and unit is not None and normalize(text) != normalize(col.display):
+        if col.money and unit is not None and _normalized(text) != _normalized(col.display):
             conv = money_factor(unit)
             if conv is None:
                 problems.append(Problem(rel, row, text, None,
@@ -216,9 +223,11 @@ def load_register(path: Path, rel: str, settings: Settings) -> tuple[pd.DataFram
     for i in rejected:
         problems.extend(sorted(row_errors[i], key=lambda p: p.header or ""))
         report.reject(int(numbers[i]))
-    keep = np.ones(n, dtype=bool)
-    keep[rejected] = False
-    report.rows_accepted += int(keep.sum())
+    keep: Any = slice(None)  # every row, without a copy
+    if rejected:
+        keep = np.ones(n, dtype=bool)
+        keep[rejected] = False
+    report.rows_accepted += n - len(rejected)
     values = {key: v[keep] for key, v in columns.items()}
     values.update({key: v[keep] for key, v in places.columns.items()})
     extras: dict[str, np.ndarray] = {}
@@ -228,7 +237,7 @@ def load_register(path: Path, rel: str, settings: Settings) -> tuple[pd.DataFram
             extras[as_text(h)] = table.column(j)[keep]
     # an extra column named like a place column stands in its place, as it always did
     values.update({key: extras[key] for key in values.keys() & extras.keys()})
-    frame = _typed_frame(register, values, int(keep.sum()), settings, extras, numbers[keep], rel)
+    frame = _typed_frame(register, values, n - len(rejected), settings, extras, numbers[keep], rel)
     # the headers as the analyst wrote them, for problems found later across the parts of a register
     frame.attrs["headers"] = {key: m.header for key, m in mapped.items()}
     return frame, report, problems
@@ -298,8 +307,8 @@ def _lost_zeros(register: Register, table: Table, mapped: dict[str, Mapped], col
     zeros of numbers."""
     m = mapped.get(register.code_column)
     codes = columns.get(register.code_column)
-    if m is None or codes is None:
-        return
+    if m is None or codes is None or not np.isin(table.column_kinds(m.index), (FLOAT, INT, OTHER)).any():
+        return  # no code typed as a number
     listed = codes.tolist()
     digits = [i for i, c in enumerate(listed) if c and c.isdigit()]
     if not digits:
@@ -372,6 +381,8 @@ def empty_register(register: Register) -> pd.DataFrame:
 
 _PARSED: dict[tuple, tuple[pd.DataFrame | None, FileReport, list[Problem]]] = {}
 _PARSED_LIMIT = 256
+# pandas ≥ 3 copies on write: a shallow copy already keeps a caller's changes away from the memo
+_DEEP_COPY = int(pd.__version__.split(".")[0]) < 3
 PARSE_CACHE_ENV = "KTTT_PARSE_CACHE"
 
 
@@ -432,5 +443,5 @@ def load_register_cached(path: Path, rel: str, settings: Settings, problems: lis
         _PARSED[key] = entry
     frame, report, found = _PARSED[key]
     problems.extend(found)
-    return (None if frame is None else frame.copy()), replace(report, rejected_rows=list(report.rejected_rows),
-                                                             notices=list(report.notices))
+    return (None if frame is None else frame.copy(deep=_DEEP_COPY)), replace(
+        report, rejected_rows=list(report.rejected_rows), notices=list(report.notices))

@@ -59,7 +59,8 @@ class BadCell:
                          "cong_thuc_chua_tinh")
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters and the soft hyphen
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 
 
 def clean_text(text: str) -> str:
