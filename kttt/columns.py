@@ -16,10 +16,11 @@ agrees with it cell for cell (``tests/test_vectorised.py`` checks that on random
    factor, the column's bounds), Excel date cells in a date column (their ordinals, the
    plausible range) and text in a text column (NFC and invisible characters over the joined
    column, then ``strip``).
-4. **Everything else** — the other groups, and every cell a fast path rejects — goes to the scalar
-   rule **once per distinct value** (:func:`pandas.factorize`): 100.000 rows name a few hundred
-   sectors, statuses, dates or member counts. Errors therefore are the scalar's own, by
-   construction.
+4. **Everything else** goes **once per distinct value** (:func:`pandas.factorize`; 100.000 rows
+   name a few hundred sectors, statuses, dates or member counts): numbers and dates written as
+   text by their patterns (:data:`~kttt.values.NUMBER_PATTERNS`,
+   :data:`~kttt.values.DATE_PATTERNS`) over the joined texts, one regex pass; every value no
+   fast path accepts to the scalar rule. Errors therefore are the scalar's own, by construction.
 
 A parsed column is stored typed: ``float64`` (NaN = empty) for counts and numbers,
 ``datetime64[D]`` (NaT = empty) for dates, ``object`` (None = empty) otherwise.
@@ -45,7 +46,17 @@ import numpy as np
 import pandas as pd
 
 from kttt.contract import EARLIEST_DATE, Column
-from kttt.values import INVISIBLE_CHARS, CellError, clean_text, is_blank, marks_with_x, parse_cell
+from kttt.values import (
+    DATE_PATTERNS,
+    INVISIBLE_CHARS,
+    NUMBER_PATTERNS,
+    CellError,
+    clean_text,
+    is_blank,
+    machine_text,
+    marks_with_x,
+    parse_cell,
+)
 
 # The kind of a cell: the code of its exact Python type in KINDS (0 = blank), or OTHER (a
 # BadCell, or a type readers seldom give, asked cell by cell). 1, 1.0 and True are equal in
@@ -225,6 +236,62 @@ def _dates_fast(values: np.ndarray, latest: dt.date) -> tuple[np.ndarray, np.nda
     return ok, parsed
 
 
+# every line of the joined texts: the number (group 1) or the date (day, month, year or year,
+# month, day), else nothing — one regex pass over a column's distinct texts
+_NUMBER_LINES = {fmt: re.compile(f"^(?:({p})|.*)$", re.M) for fmt, p in NUMBER_PATTERNS.items()}
+_DATE_LINES = re.compile(f"^(?:{DATE_PATTERNS[0]}|{DATE_PATTERNS[1]}|.*)$", re.M)
+
+
+def _lines(texts: list[str], pattern: re.Pattern[str]) -> list[Any] | None:
+    """``pattern.findall`` over the stripped texts joined by line breaks: one finding per text;
+    None when a text holds a line break itself."""
+    stripped = list(map(str.strip, texts))
+    joined = "\n".join(stripped)
+    if joined.count("\n") != len(stripped) - 1:
+        return None
+    found = pattern.findall(joined.replace("\u00a0", "") if pattern is not _DATE_LINES else joined)
+    return found if len(found) == len(stripped) else None
+
+
+def _number_texts_fast(col: Column, texts: np.ndarray, number_format: str, factor: float
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers written as text in the dataset's format (:func:`~kttt.values.parse_number`):
+    matched by its pattern over the joined texts, converted at once, then checked as numbers."""
+    found = _lines(texts.tolist(), _NUMBER_LINES[number_format]) if len(texts) else []
+    if not found:
+        return np.zeros(len(texts), dtype=bool), np.full(len(texts), np.nan)
+    matched = np.array([bool(f) for f in found], dtype=bool)
+    x = np.full(len(texts), np.nan)
+    if matched.any():
+        x[matched] = list(map(float, machine_text("\n".join(f for f in found if f), number_format).split("\n")))
+    ok, x = _numbers_fast(col, x, factor)
+    return ok & matched, x
+
+
+def _date_texts_fast(texts: np.ndarray, latest: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """Dates written as text (:func:`~kttt.values.parse_date`): day, month and year taken by the
+    patterns over the joined texts; a date that does not exist, or lies outside the plausible
+    range, is left to the rule."""
+    n = len(texts)
+    found = _lines(texts.tolist(), _DATE_LINES) if n else []
+    if not found:
+        return np.zeros(n, dtype=bool), np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    parts = np.zeros((n, 3), dtype=np.int64)  # year, month, day
+    matched = np.zeros(n, dtype=bool)
+    for i, (d1, m1, y1, y2, m2, d2) in enumerate(found):
+        if y1:
+            parts[i], matched[i] = (int(y1), int(m1), int(d1)), True
+        elif y2:
+            parts[i], matched[i] = (int(y2), int(m2), int(d2)), True
+    year, month, day = parts.T
+    exists = matched & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    first = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    parsed = np.where(exists, first.astype("datetime64[D]") + (day - 1), np.datetime64("NaT", "D"))
+    exists &= parsed.astype("datetime64[M]") == first  # the day lies in its month
+    ok = exists & (parsed >= np.datetime64(EARLIEST_DATE, "D")) & (parsed <= np.datetime64(latest, "D"))
+    return ok, parsed
+
+
 def _texts_fast(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Texts in a text column: cleaned; an empty result is left to the rule."""
     cleaned = np.empty(len(values), dtype=object)
@@ -248,8 +315,13 @@ def parse_column(col: Column, cells: np.ndarray, number_format: str, factor: flo
     def rule(value: Any) -> Any:
         return parse_cell(col, value, number_format, x_marks, factor, latest)
 
-    def settle(pos: np.ndarray, answers: list[Any], index: np.ndarray) -> None:
-        out.values[pos] = _stored(col.type, answers)[index]
+    def settle(pos: np.ndarray, answers: list[Any], index: np.ndarray, fast: Any = None) -> None:
+        """Cells at ``pos`` whose distinct values (``index``) got ``answers``; those a fast path
+        took over the distinct values (``fast``: accepted, typed values) are stored as it says."""
+        stored = _stored(col.type, answers)
+        if fast is not None:
+            stored[fast[0]] = fast[1][fast[0]]
+        out.values[pos] = stored[index]
         failed = np.array([isinstance(a, CellError) for a in answers], dtype=bool)
         for k in np.flatnonzero(failed[index]):
             out.errors[int(pos[k])] = answers[index[k]]
@@ -272,7 +344,15 @@ def parse_column(col: Column, cells: np.ndarray, number_format: str, factor: flo
             pos, values = pos[~ok], values[~ok]
             if not pos.size:
                 continue
-        settle(pos, *by_value(values, rule))
+        index, uniques = pd.factorize(values)
+        over_uniques = None  # text numbers and text dates: a fast path over the distinct texts
+        if kind is str and col.type in ("int", "number"):
+            over_uniques = _number_texts_fast(col, uniques, number_format, factor)
+        elif kind is str and col.type == "date":
+            over_uniques = _date_texts_fast(uniques, latest)
+        taken = over_uniques[0] if over_uniques is not None else np.zeros(len(uniques), dtype=bool)
+        answers = [None if t else _try(rule, u) for u, t in zip(uniques.tolist(), taken.tolist(), strict=True)]
+        settle(pos, answers, index, over_uniques)
     return out
 
 

@@ -105,8 +105,9 @@ def as_text(value: Any) -> str:
     return clean_text(str(value))
 
 
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+DATE_PATTERNS = (r"(\d{1,2})/(\d{1,2})/(\d{4})",  # day, month, year
+                 r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?")  # year, month, day
+_DMY, _YMD = (re.compile(f"^{p}$") for p in DATE_PATTERNS)
 
 
 def parse_date(value: Any) -> dt.date:
@@ -156,10 +157,11 @@ def parse_date(value: Any) -> dt.date:
         ) from None
 
 
-_NUMBER = {
-    "vi": re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"),
-    "en": re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"),
+NUMBER_PATTERNS = {  # a number written as text, by the dataset's dinh_dang_so
+    "vi": r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?",
+    "en": r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?",
 }
+_NUMBER = {fmt: re.compile(f"^{p}$") for fmt, p in NUMBER_PATTERNS.items()}
 _EXAMPLE = {"vi": "1.234,5", "en": "1,234.5"}
 
 
@@ -187,11 +189,7 @@ def parse_number(value: Any, number_format: str = "vi") -> float:
         return number
     text = str(value).strip().replace("\u00a0", "")
     if _NUMBER[number_format].match(text):
-        if number_format == "vi":
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-        return float(text)
+        return float(machine_text(text, number_format))
     other = "en" if number_format == "vi" else "vi"
     if _NUMBER[other].match(text):
         raise CellError(
@@ -202,6 +200,18 @@ def parse_number(value: Any, number_format: str = "vi") -> float:
             "sai_dinh_dang_so",
         )
     raise CellError("không phải số", "not a number", "khong_phai_so")
+
+
+def machine_text(text: str, number_format: str) -> str:
+    """A number written in the dataset's format, written the machine's way (its thousands
+    separators dropped, its decimal mark a point). Works on several numbers joined as well.
+
+    >>> machine_text("2.100,5", "vi"), machine_text("2,100.5", "en")
+    ('2100.5', '2100.5')
+    """
+    if number_format == "vi":
+        return text.replace(".", "").replace(",", ".")
+    return text.replace(",", "")
 
 
 def parse_int(value: Any, number_format: str = "vi") -> int:
