@@ -109,6 +109,7 @@ class Grid:
             np.zeros(0, dtype=np.intp)
 
     def rows(self) -> list[Row]:
+        """Every row as ``(row as Excel shows it, cells)``."""
         return list(enumerate(self.cells.tolist(), start=1))
 
 

@@ -234,7 +234,7 @@ def load_register(path: Path, rel: str, settings: Settings) -> tuple[pd.DataFram
     used = {m.index for m in mapped.values()}
     for j, h in enumerate(table.header):
         if h is not None and not isinstance(h, BadCell) and j not in used:
-            extras[as_text(h)] = table.column(j)[keep]
+            extras[as_text(h)] = np.ascontiguousarray(table.column(j)[keep])  # not a view: the grid goes
     # an extra column named like a place column stands in its place, as it always did
     values.update({key: extras[key] for key in values.keys() & extras.keys()})
     frame = _typed_frame(register, values, n - len(rejected), settings, extras, numbers[keep], rel)
