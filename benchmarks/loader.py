@@ -308,10 +308,10 @@ def write_doc(r: dict) -> None:
         "",
         *_table(c, "`pd.read_csv`"),
         "",
-        "`pd.read_csv` here only splits the text (its C parser; it reads `8.064` as 8,064 and leaves "
-        "dates as text); the loader checks every cell and reads the file with Python's `csv` module, "
-        "whose rules for quotes, short rows and record numbers the bad-input corpus pins. CSV stays "
-        "well above read speed; a faster CSV split would have to keep those rules exactly.",
+        "`pd.read_csv` only splits the text with its C parser and guesses types (it takes the Vietnamese "
+        "`8.064`, eight thousand and sixty-four, for 8.064 and leaves dates as text); the loader checks "
+        "every cell and splits the file with Python's `csv` module, whose rules for quotes, short rows and "
+        "record numbers the bad-input corpus pins. A faster split would have to keep those rules exactly.",
     ]
     if big:
         n = big["after"]
