@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -388,6 +389,9 @@ def _unique_across_parts(frame: pd.DataFrame, code_column: str, rel: str, seen: 
                          report: FileReport, problems: list[Problem]) -> pd.DataFrame:
     """Codes are unique across the parts of a register: a code already in an earlier part is
     an error on this part's row."""
+    if not seen:  # the first part
+        seen.update(zip(frame[code_column].tolist(), zip(repeat(rel), frame["_dong"].tolist()), strict=True))
+        return frame
     clash = frame[code_column].isin(seen.keys()) if seen else pd.Series(False, index=frame.index)
     header = frame.attrs.get("headers", {}).get(code_column, code_column)  # as the analyst wrote it
     for code, row in zip(frame.loc[clash, code_column], frame.loc[clash, "_dong"], strict=True):
@@ -398,8 +402,7 @@ def _unique_across_parts(frame: pd.DataFrame, code_column: str, rel: str, seen: 
                                 sheet=report.sheet))
         report.unaccept(int(row))
     kept = frame[~clash]
-    for code, row in zip(kept[code_column], kept["_dong"], strict=True):
-        seen[code] = (rel, int(row))
+    seen.update(zip(kept[code_column].tolist(), zip(repeat(rel), kept["_dong"].tolist()), strict=True))
     return kept.reset_index(drop=True)
 
 

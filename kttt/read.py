@@ -15,6 +15,10 @@ found, and the data rows numbered as Excel shows them — and says what it did:
   ``#VALUE!`` …) and a formula whose result was never saved read as :class:`~kttt.values.BadCell`,
   so the parser reports them (calamine alone reads both as blank).
 
+A sheet is held as a grid — a numpy object array, rows × columns, row ``i`` being Excel row
+``i + 1``, None for blank — so that the columns can be parsed at once (:mod:`kttt.columns`);
+:func:`read_rows` gives the same cells as row lists, for the small key files.
+
 >>> header_score(["STT", "Mã HTX", "Tên HTX", "Ghi chú"], "htx")
 2
 >>> column_letter(0), column_letter(27)
@@ -24,7 +28,9 @@ found, and the data rows numbered as Excel shows them — and says what it did:
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -32,9 +38,12 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from kttt.contract import header_key, normalize, sheet_names_register, split_header
+import numpy as np
+
+from kttt.columns import BLANK, OTHER, cell_kinds, clear_blanks, kinds_of
+from kttt.contract import REGISTERS, header_key, normalize, sheet_names_register, split_header
 from kttt.problems import Problem
-from kttt.values import BadCell, as_text, is_blank
+from kttt.values import BadCell, as_text
 
 HEADER_SEARCH_ROWS = 20  # the header is looked for in the first rows of a sheet
 MIN_HEADER_SCORE = 2  # a header row names at least this many columns of the register
@@ -52,14 +61,78 @@ class FileProblem(Exception):
 
 @dataclass
 class Table:
-    """A file read: its sheet, its header and its data rows (Excel row numbers)."""
+    """A file read: its sheet, its header and its data rows — ``numbers`` (as Excel shows them)
+    and ``cells`` (rows × columns, None for blank)."""
 
     rel: str
     sheet: str | None
     header_rows: tuple[int, ...]
     header: list[Any]
-    rows: list[Row]
+    numbers: np.ndarray
+    cells: np.ndarray
+    kinds: np.ndarray  # the cells' kind codes (:func:`~kttt.columns.cell_kinds`)
     notices: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[Row]:
+        """The data rows as ``(row as Excel shows it, cells)``."""
+        return list(zip(self.numbers.tolist(), self.cells.tolist(), strict=True))
+
+    @property
+    def width(self) -> int:
+        return max(len(self.header), self.cells.shape[1])
+
+    def column(self, j: int) -> np.ndarray:
+        """The cells of column ``j`` (all None beyond the last column)."""
+        if j < self.cells.shape[1]:
+            return self.cells[:, j]
+        return np.full(len(self.numbers), None, dtype=object)
+
+    def column_kinds(self, j: int) -> np.ndarray:
+        """The kinds of the cells of column ``j``."""
+        if j < self.kinds.shape[1]:
+            return self.kinds[:, j]
+        return np.zeros(len(self.numbers), dtype=np.int8)
+
+
+@dataclass
+class Grid:
+    """A sheet or a CSV file as cells: ``cells`` rows × columns (object; row ``i`` is Excel row
+    ``i + 1``; None for blank) and their ``kinds`` (:func:`~kttt.columns.cell_kinds`)."""
+
+    cells: np.ndarray
+    kinds: np.ndarray
+
+    def filled_rows(self) -> np.ndarray:
+        """Indexes of the rows that hold at least one cell."""
+        return np.flatnonzero((self.kinds != BLANK).any(axis=1)) if self.kinds.shape[1] else \
+            np.zeros(0, dtype=np.intp)
+
+    def rows(self) -> list[Row]:
+        """Every row as ``(row as Excel shows it, cells)``."""
+        return list(enumerate(self.cells.tolist(), start=1))
+
+
+def to_grid(rows: list[list[Any]]) -> Grid:
+    """Rows of cells as a :class:`Grid`; short rows are padded with blanks and every blank cell
+    (:func:`~kttt.values.is_blank`) becomes None.
+
+    >>> to_grid([["a", " ", 1.0], ["b"]]).cells.tolist()
+    [['a', None, 1.0], ['b', None, None]]
+    """
+    width = max(map(len, rows), default=0)
+    if min(map(len, rows), default=0) == width:
+        cells = np.empty((len(rows), width), dtype=object)
+        if rows and width:
+            cells[:] = rows
+        kinds = kinds_of(itertools.chain.from_iterable(rows)).reshape(cells.shape)
+    else:
+        cells = np.full((len(rows), width), None, dtype=object)
+        for i, r in enumerate(rows):
+            cells[i, : len(r)] = r
+        kinds = cell_kinds(cells)
+    clear_blanks(cells, kinds)
+    return Grid(cells, kinds)
 
 
 def column_letter(index: int) -> str:
@@ -74,8 +147,8 @@ def column_letter(index: int) -> str:
 
 # --------------------------------------------------------------------------- CSV
 
-def read_csv_rows(path: Path, rel: str) -> list[Row]:
-    """Rows of a CSV file as ``(row as Excel shows it, cells)``, header included (row 1).
+def read_csv_rows(path: Path, rel: str) -> list[list[str]]:
+    """The records of a CSV file, header included (record ``i`` is shown as row ``i + 1``).
 
     UTF-8 with or without BOM; ``,`` or ``;`` separated (the header line decides).
     """
@@ -95,7 +168,7 @@ def read_csv_rows(path: Path, rel: str) -> list[Row]:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return [(i + 1, row) for i, row in enumerate(reader)]
+        return list(reader)
     except csv.Error as exc:
         raise FileProblem(Problem(rel, reader.line_num, None, None,
                                   f"tệp CSV sai cấu trúc ({exc})", f"malformed CSV ({exc})",
@@ -146,13 +219,30 @@ def _column_index(letters: bytes) -> int:
     return n - 1
 
 
+_MARKS = (b"<f", b't="e"')  # a formula, an error cell: what bad_cells looks for
+_CHUNK = 1 << 20
+
+
+def _marked(path: Path, part: str) -> bool:
+    """Whether a sheet's XML holds a formula or an error cell, read a chunk at a time (a sheet
+    of a million rows is never held whole)."""
+    with zipfile.ZipFile(path) as z, z.open(part) as f:
+        tail = b""
+        while chunk := f.read(_CHUNK):
+            window = tail + chunk
+            if any(mark in window for mark in _MARKS):
+                return True
+            tail = window[-8:]
+    return False
+
+
 def bad_cells(path: Path, part: str) -> dict[tuple[int, int], BadCell]:
     """Cells Excel left without a usable value: error cells and formulas with no saved result,
     by (Excel row, column index). A sheet without any formula or error costs one scan."""
+    if not _marked(path, part):
+        return {}
     with zipfile.ZipFile(path) as z:
         xml = z.read(part)
-    if b"<f" not in xml and b't="e"' not in xml:
-        return {}
     found: dict[tuple[int, int], BadCell] = {}
     for match in _CELL.finditer(xml):
         attributes, inner = match.group(1), match.group(2) or b""
@@ -207,7 +297,8 @@ def choose_sheet(sheets: list[Sheet], active: int, register: str | None, year: i
         code="khong_ro_trang"))
 
 
-def _sheet_rows(path: Path, sheet: Sheet, rel: str) -> list[Row]:
+def _sheet_grid(path: Path, sheet: Sheet, rel: str) -> Grid:
+    """A sheet's cells from A1 (calamine), Excel's value-less cells put back as BadCell."""
     import python_calamine as pc
 
     try:
@@ -215,17 +306,19 @@ def _sheet_rows(path: Path, sheet: Sheet, rel: str) -> list[Row]:
         values = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for corrupt files
         raise _corrupt(rel, exc) from None
-    by_row: dict[int, list[tuple[int, BadCell]]] = {}
-    for (r, c), bad in bad_cells(path, sheet.part).items():
-        by_row.setdefault(r, []).append((c, bad))
-    rows: list[Row] = []
-    for i, cells in enumerate(values):
-        out = [None if is_blank(v) else v for v in cells]
-        for c, bad in by_row.get(i + 1, ()):
-            out.extend([None] * (c + 1 - len(out)))
-            out[c] = bad
-        rows.append((i + 1, out))
-    return rows
+    del book
+    grid = to_grid(values)
+    del values
+    bad = {(r, c): b for (r, c), b in bad_cells(path, sheet.part).items() if r <= len(grid.cells)}
+    width = max((c + 1 for _r, c in bad), default=0)
+    if width > grid.cells.shape[1]:
+        more = width - grid.cells.shape[1]
+        grid = Grid(np.hstack([grid.cells, np.full((len(grid.cells), more), None, dtype=object)]),
+                    np.hstack([grid.kinds, np.zeros((len(grid.kinds), more), dtype=np.int8)]))
+    for (r, c), b in bad.items():
+        grid.cells[r - 1, c] = b
+        grid.kinds[r - 1, c] = OTHER
+    return grid
 
 
 def _corrupt(rel: str, exc: Exception) -> FileProblem:
@@ -235,7 +328,7 @@ def _corrupt(rel: str, exc: Exception) -> FileProblem:
         f"cannot open the Excel file (corrupt, empty or not .xlsx: {exc})", code="excel_hong"))
 
 
-def read_xlsx(path: Path, rel: str, register: str | None = None, year: int | None = None) -> tuple[str, list[Row]]:
+def read_xlsx(path: Path, rel: str, register: str | None = None, year: int | None = None) -> tuple[str, Grid]:
     """The sheet chosen by the rule and its rows; raises :class:`FileProblem` when the file
     cannot be opened or no sheet can be chosen."""
     if path.stat().st_size == 0:
@@ -245,36 +338,49 @@ def read_xlsx(path: Path, rel: str, register: str | None = None, year: int | Non
         sheets, active = workbook_sheets(path)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
         raise _corrupt(rel, exc) from None
-    cache: dict[str, list[Row]] = {}
+    cache: dict[str, Grid] = {}
 
-    def rows_of(sheet: Sheet) -> list[Row]:
+    def grid_of(sheet: Sheet) -> Grid:
         if sheet.name not in cache:
-            cache[sheet.name] = _sheet_rows(path, sheet, rel)
+            cache[sheet.name] = _sheet_grid(path, sheet, rel)
         return cache[sheet.name]
 
     def fits(sheet: Sheet) -> bool:
-        return register is None or find_header(rows_of(sheet), register)[0] is not None
+        return register is None or find_header(header_candidates(grid_of(sheet)), register)[0] is not None
 
     sheet = choose_sheet(sheets, active, register, year, fits, rel)
-    return sheet.name, rows_of(sheet)
+    return sheet.name, grid_of(sheet)
+
+
+def read_grid(path: Path, rel: str, register: str | None = None, year: int | None = None
+              ) -> tuple[str | None, Grid]:
+    """``(sheet read or None for CSV, grid)``: row ``i`` of the grid is Excel row ``i + 1``."""
+    if path.suffix.lower() == ".xlsx":
+        return read_xlsx(path, rel, register, year)
+    return None, to_grid(read_csv_rows(path, rel))
 
 
 def read_rows(path: Path, rel: str, register: str | None = None, year: int | None = None
               ) -> tuple[str | None, list[Row]]:
     """``(sheet read or None for CSV, rows)``; blank cells are None."""
-    if path.suffix.lower() == ".xlsx":
-        return read_xlsx(path, rel, register, year)
-    return None, [(n, [None if is_blank(v) else v for v in row]) for n, row in read_csv_rows(path, rel)]
+    sheet, grid = read_grid(path, rel, register, year)
+    return sheet, grid.rows()
 
 
 # --------------------------------------------------------------------------- the header
+
+@functools.lru_cache(maxsize=4096)
+def cached_header_key(register: str, text: str) -> str | None:
+    """:func:`~kttt.contract.header_key`, remembered: the same headers come file after file."""
+    return header_key(register, text)
+
 
 def header_score(cells: list[Any], register: str) -> int:
     """How many distinct columns of the register a row's cells name."""
     keys = set()
     for c in cells:
         if c is not None and not isinstance(c, BadCell):
-            key = header_key(register, as_text(c))
+            key = cached_header_key(register, as_text(c))
             if key is not None:
                 keys.add(key)
     return len(keys)
@@ -290,6 +396,15 @@ def _is_numbering(cells: list[Any]) -> bool:
         return False
     numbers = [int(t.strip("()")) for t in texts if t.strip("()").isdigit()]
     return len(numbers) >= 2 and numbers == sorted(numbers)
+
+
+def header_candidates(grid: Grid, filled: np.ndarray | None = None) -> list[Row]:
+    """The first rows of a grid, as far as :func:`find_header` may look (the first
+    :data:`HEADER_SEARCH_ROWS` non-empty rows, the one after them included); ``filled`` are the
+    grid's filled rows when known."""
+    filled = grid.filled_rows() if filled is None else filled
+    end = int(filled[HEADER_SEARCH_ROWS]) + 1 if len(filled) > HEADER_SEARCH_ROWS else len(grid.cells)
+    return list(enumerate(grid.cells[:end].tolist(), start=1))
 
 
 def find_header(rows: list[Row], register: str) -> tuple[int | None, int | None]:
@@ -308,6 +423,8 @@ def find_header(rows: list[Row], register: str) -> tuple[int | None, int | None]
         score = header_score(cells, register)
         if score > best_score:
             best, best_score = i, score
+            if best_score == len(REGISTERS[register.lower()].columns):  # no row can name more
+                break
     if best is None or best_score < MIN_HEADER_SCORE:
         return None, None
     nxt = best + 1
@@ -359,38 +476,40 @@ def combine_headers(upper: list[Any], lower: list[Any], register: str) -> list[A
 def read_table(path: Path, rel: str, register: str | None = None, year: int | None = None) -> Table:
     """A file as a :class:`Table` (see the module doc). For a register, the header is found
     by its columns; for other files it is the first non-empty row."""
-    sheet, rows = read_rows(path, rel, register, year)
+    sheet, grid = read_grid(path, rel, register, year)
     notices: list[str] = []
-    first = next((i for i, (_n, c) in enumerate(rows) if any(x is not None for x in c)), None)
-    if first is None:
-        return Table(rel, sheet, (1,), [], [], notices)
-    top, second = (find_header(rows, register) if register else (None, None))
+    filled = grid.filled_rows()
+    cells = grid.cells
+    if not len(filled):
+        return Table(rel, sheet, (1,), [], np.zeros(0, dtype=np.int64), cells[:0], grid.kinds[:0], notices)
+    top, second = (find_header(header_candidates(grid, filled), register) if register else (None, None))
     if top is None:
-        top = first
-    header = list(rows[top][1])
-    header_rows = (rows[top][0],)
+        top = int(filled[0])
+    header = cells[top].tolist()
+    header_rows = (top + 1,)
     start = top + 1
     if second is not None:
-        header = combine_headers(header, rows[second][1], register)  # type: ignore[arg-type]
-        header_rows = (rows[top][0], rows[second][0])
+        header = combine_headers(header, cells[second].tolist(), register)  # type: ignore[arg-type]
+        header_rows = (top + 1, second + 1)
         start = second + 1
     if header_rows != (1,):
         shown = " và ".join(f"dòng {n}" for n in header_rows)
         notices.append(f"dòng tiêu đề: {shown}" + (f" (bỏ qua {header_rows[0] - 1} dòng tiêu đề phía trên)"
                                                    if header_rows[0] > 1 else ""))
-    body = [(n, c) for n, c in rows[start:] if any(x is not None for x in c)]
-    if body and _is_numbering(body[0][1]):
-        notices.append(f"dòng {body[0][0]} là dòng đánh số cột, không phải dữ liệu")
+    body = filled[filled >= start]
+    if len(body) and _is_numbering(cells[body[0]].tolist()):
+        notices.append(f"dòng {body[0] + 1} là dòng đánh số cột, không phải dữ liệu")
         body = body[1:]
-    return Table(rel, sheet, header_rows, header, body, notices)
+    return Table(rel, sheet, header_rows, header, (body + 1).astype(np.int64), cells[body], grid.kinds[body], notices)
 
 
-def looks_like_contract(header: str, known: list[str]) -> str | None:
+@functools.lru_cache(maxsize=1024)
+def looks_like_contract(header: str, known: tuple[str, ...]) -> str | None:
     """The contract header an unused column's header looks like (typo, extra word), or None.
 
-    >>> looks_like_contract("Doanh thu năm (triệu đồng)", ["Doanh thu", "Tên HTX"])
+    >>> looks_like_contract("Doanh thu năm (triệu đồng)", ("Doanh thu", "Tên HTX"))
     'Doanh thu'
-    >>> looks_like_contract("Ghi chú", ["Doanh thu", "Tên HTX"]) is None
+    >>> looks_like_contract("Ghi chú", ("Doanh thu", "Tên HTX")) is None
     True
     """
     import difflib

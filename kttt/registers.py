@@ -1,15 +1,13 @@
 """One register file (a part of a year's HTX or THT register) → typed rows + located problems.
 
-The file is read by :mod:`kttt.read` (sheet, header row, Excel's blank error cells), its
-headers are matched to the contract's columns, every column is parsed, every unit cell is
-resolved at the year's data date (:mod:`kttt.geography`), and the rules between columns are
-checked. A row with any error is rejected and counted; warnings and notes keep the row.
-
-The administrative columns follow the data contract v2: before 1/7/2025 the district column
-``don_vi`` is required and the commune column ``xa`` optional (a commune must lie in the
-row's district); from 1/7/2025 ``xa`` is required and ``don_vi`` optional (a former district
-helps to place a former commune). A cell naming a former unit is converted through the
-crosswalk, with a note (file, row, header, old → new).
+The file is read by :mod:`kttt.read` (sheet, header row, Excel's blank error cells) into a
+grid of cells; its headers are matched to the contract's columns; every column is parsed at
+once (:mod:`kttt.columns`, by the one-cell rule of :func:`kttt.values.parse_cell`); the district
+and commune cells are resolved at the year's data date (:mod:`kttt.places`); the rules between
+columns (unique codes, end after start, trained ≤ managers, founded by the data date) are
+checked on whole columns. A row with any error is rejected and counted; warnings and notes keep
+the row. Problems come out in a fixed order: header problems, unused columns, unit notes, the
+warnings of the rules, lost zeros, then every rejected row's errors (row by row, by header).
 """
 
 from __future__ import annotations
@@ -19,34 +17,42 @@ import hashlib
 import json
 import os
 import pickle
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from kttt.columns import BLANK, FLOAT, INT, OTHER, empty_values, parse_column
 from kttt.contract import (
     COMMUNES_ONLY_FROM,
-    EARLIEST_DATE,
-    ENUM_TITLES,
     LATEST_YEAR_AHEAD,
     Column,
     Register,
-    enum_key,
-    fold,
-    header_key,
     money_factor,
     normalize,
     split_header,
 )
-from kttt.geography import ONE_DAY, Crosswalk, Resolved, Unit, Units
+from kttt.geography import Crosswalk, Units
+from kttt.places import Geography, Place, resolve_places
 from kttt.problems import FileReport, Problem
-from kttt.read import FileProblem, Table, column_letter, looks_like_contract, read_table
-from kttt.values import BadCell, CellError, as_text, parse_bool, parse_date, parse_int, parse_number
+from kttt.read import (
+    FileProblem,
+    Table,
+    cached_header_key,
+    column_letter,
+    looks_like_contract,
+    read_table,
+)
+from kttt.values import BadCell, as_text, parse_value
+
+__all__ = ["GEO_COLUMNS", "Geography", "Mapped", "Place", "Settings", "empty_register", "load_register",
+           "load_register_cached", "parse_value"]
 
 GEO_COLUMNS = ("tinh_cu", "huyen_cu", "xa_cu")  # derived: former province, former district, former commune
+_normalized = lru_cache(maxsize=4096)(normalize)  # headers repeat file after file
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ def map_headers(register: Register, table: Table, problems: list[Problem], repor
         if h is None or isinstance(h, BadCell):
             continue
         text = as_text(h)
-        key = header_key(register.name, text)
+        key = cached_header_key(register.name, text)
         if key is None:
             continue
         col = register.column(key)
@@ -100,7 +106,7 @@ def map_headers(register: Register, table: Table, problems: list[Problem], repor
             continue
         factor = 1.0
         _name, unit = split_header(text)
-        if col.money and unit is not None and normalize(text) != normalize(col.display):
+        if col.money and unit is not None and _normalized(text) != _normalized(col.display):
             conv = money_factor(unit)
             if conv is None:
                 problems.append(Problem(rel, row, text, None,
@@ -126,13 +132,13 @@ def unused_columns(register: Register, table: Table, mapped: dict[str, Mapped], 
     """Warn about columns that carry data but will not be used: no header (merged header
     cells), or a header that looks like a contract column without matching one."""
     known = {m.index for m in mapped.values()}
-    width = max([len(table.header), *(len(c) for _n, c in table.rows)], default=0)
-    headers = [h for c in register.columns for h in c.headers]
-    for j in range(width):
+    headers = tuple(h for c in register.columns for h in c.headers)
+    counts = (table.kinds != BLANK).sum(axis=0).tolist()
+    for j in range(table.width):
         if j in known:
             continue
         h = table.header[j] if j < len(table.header) else None
-        filled = sum(1 for _n, c in table.rows if j < len(c) and c[j] is not None)
+        filled = counts[j] if j < len(counts) else 0
         # a header cell Excel left without a value (an error cell, a formula never calculated)
         # is no header either: its column's data would be dropped without a word
         if (h is None or isinstance(h, BadCell)) and filled:
@@ -154,225 +160,6 @@ def unused_columns(register: Register, table: Table, mapped: dict[str, Mapped], 
                     severity="canh_bao", code="cot_khong_dung", sheet=table.sheet))
 
 
-# --------------------------------------------------------------------------- one column
-
-def parse_value(col: Column, value: Any, number_format: str, x_marks: bool, factor: float = 1.0) -> Any:
-    """One cell of a non-unit column, typed (None for blank; money converted to triệu đồng by
-    ``factor``); raises CellError. Numbers are checked against the column's sane bounds.
-
-    >>> from kttt.contract import HTX
-    >>> parse_value(HTX.column("doanh_thu"), "2.100,5", "vi", False)
-    2100.5
-    >>> parse_value(HTX.column("so_thanh_vien"), 9e18, "vi", False)
-    Traceback (most recent call last):
-    ...
-    kttt.values.CellError: lớn bất thường: vượt giới hạn hợp lý 1.000.000 của cột
-    """
-    if value is None:
-        if col.type == "bool" and x_marks:
-            return False
-        if col.required:
-            raise CellError("thiếu giá trị bắt buộc", "required value is empty", "thieu_gia_tri")
-        return None
-    if col.type == "text":
-        if isinstance(value, BadCell):
-            raise value.error()
-        text = as_text(value)
-        if not text and col.required:
-            raise CellError("thiếu giá trị bắt buộc", "required value is empty", "thieu_gia_tri")
-        return text or None
-    if col.type == "enum":
-        if isinstance(value, BadCell):
-            raise value.error()
-        assert col.enum is not None
-        key = enum_key(col.enum, as_text(value))
-        if key is None:
-            raise CellError(f"{ENUM_TITLES[col.enum]} không hợp lệ (không có trong danh mục)",
-                            f"unknown {col.key} (not in the list of values)", f"{col.key}_la")
-        return key
-    if col.type == "date":
-        return parse_date(value)
-    if col.type == "bool":
-        return parse_bool(value)
-    number: float = parse_int(value, number_format) if col.type == "int" else parse_number(value, number_format)
-    if factor != 1.0:
-        number = number * factor
-    if col.minimum is not None and number < col.minimum:
-        if col.minimum == 0:
-            raise CellError("không được là số âm", "must not be negative", "so_am")
-        raise CellError(f"nhỏ hơn giới hạn hợp lý ({col.minimum:,.0f})".replace(",", "."),
-                        f"below the sane bound ({col.minimum:,.0f})", "vuot_gioi_han")
-    if col.maximum is not None and number > col.maximum:
-        raise CellError(f"lớn bất thường: vượt giới hạn hợp lý {col.maximum:,.0f} của cột".replace(",", "."),
-                        f"implausibly large: above the column's sane bound {col.maximum:,.0f}", "vuot_gioi_han")
-    return number
-
-
-def parse_column(m: Mapped, cells: list[Any], settings: Settings) -> tuple[list[Any], dict[int, CellError]]:
-    """Every cell of a (non-unit) column: typed values and the errors by position."""
-    col = m.col
-    x_marks = col.type == "bool" and any(c is not None and normalize(as_text(c)) == "x" for c in cells)
-    values: list[Any] = []
-    errors: dict[int, CellError] = {}
-    latest = dt.date(settings.year + LATEST_YEAR_AHEAD, 12, 31)
-    for i, raw in enumerate(cells):
-        try:
-            value = parse_value(col, raw, settings.number_format, x_marks, m.factor)
-            if col.type == "date" and value is not None and not EARLIEST_DATE <= value <= latest:
-                raise CellError(f"ngày ngoài khoảng hợp lý ({EARLIEST_DATE:%d/%m/%Y} – {latest:%d/%m/%Y})",
-                                f"date out of the plausible range ({EARLIEST_DATE:%d/%m/%Y} – {latest:%d/%m/%Y})",
-                                "ngay_ngoai_khoang")
-        except CellError as exc:
-            errors[i] = exc
-            value = None
-        values.append(value)
-    return values, errors
-
-
-# --------------------------------------------------------------------------- geography
-
-@dataclass
-class Place:
-    """A row's administrative columns, resolved."""
-
-    don_vi: str | None = None
-    xa: str | None = None
-    tinh_cu: str | None = None
-    huyen_cu: str | None = None
-    xa_cu: str | None = None
-
-
-class Geography:
-    """Resolves the unit cells of one file (memoised: thousands of rows name a few units)."""
-
-    def __init__(self, settings: Settings):
-        self.s = settings
-        self._memo: dict[tuple, Resolved] = {}
-
-    def resolve(self, text: str, level: str, date: dt.date, parent: str | None) -> Resolved:
-        # memo by the name as resolution reads it: fold() keeps diacritics ("Sa Pa" and "Sa Pả" are
-        # two wards); a diacritic-less key let the first spelling's result stand for the other
-        key = (fold(text), level, date, parent)
-        if key not in self._memo:
-            self._memo[key] = self.s.units.resolve(text, level, date, parent, self.s.crosswalk)
-        return self._memo[key]
-
-    def continuity(self, commune: Unit) -> tuple[str | None, str | None]:
-        """The former district and former province of a new commune, where its former communes
-        all lay in one (every new commune lies in one former province; some in two districts)."""
-        key = ("continuity", commune)
-        if key not in self._memo:
-            districts, provinces = set(), set()
-            for old in self.s.crosswalk.sources(commune, self.s.units):
-                district = self.s.units.at(old.parent, old.until or commune.since, "huyen") if old.parent else None
-                districts.add(district.code if district else None)
-                provinces.add(self.province_of(district, district.until or commune.since) if district else None)
-            self._memo[key] = (next(iter(districts)) if len(districts) == 1 else None,  # type: ignore[assignment]
-                               next(iter(provinces)) if len(provinces) == 1 else None)
-        return self._memo[key]  # type: ignore[return-value]
-
-    def province_of(self, district: Unit | None, date: dt.date) -> str | None:
-        if district is None or not district.parent:
-            return None
-        parent = self.s.units.at(district.parent, date, "tinh") or self.s.units.at(district.parent, district.until or date, "tinh")
-        return parent.code if parent is not None else None
-
-
-def _unit_problem(rel: str, sheet: str | None, n: int, m: Mapped, raw: Any, r: Resolved) -> Problem:
-    return Problem(rel, n, m.header, raw, r.reason_vi, r.reason_en, code=r.code, sheet=sheet)
-
-
-def resolve_places(rows: list[tuple[int, list[Any]]], mapped: dict[str, Mapped], settings: Settings,
-                   rel: str, sheet: str | None) -> tuple[list[Place], dict[int, list[Problem]], list[Problem]]:
-    """The administrative columns of every row: places, errors by position, notes/warnings."""
-    geo = Geography(settings)
-    date = settings.data_date
-    md, mx = mapped.get("don_vi"), mapped.get("xa")
-    before_change = COMMUNES_ONLY_FROM - ONE_DAY
-    places: list[Place] = []
-    errors: dict[int, list[Problem]] = {}
-    notes: list[Problem] = []
-    for i, (n, cells) in enumerate(rows):
-        place = Place()
-        errs: list[Problem] = []
-        raw_d = cells[md.index] if md is not None and md.index < len(cells) else None
-        raw_x = cells[mx.index] if mx is not None and mx.index < len(cells) else None
-        district: Unit | None = None
-        hint: str | None = None
-        if isinstance(raw_d, BadCell):
-            e = raw_d.error()
-            errs.append(Problem(rel, n, md.header, raw_d, e.reason_vi, e.reason_en, code=e.code, sheet=sheet))
-            raw_d = None
-        if isinstance(raw_x, BadCell):
-            e = raw_x.error()
-            errs.append(Problem(rel, n, mx.header, raw_x, e.reason_vi, e.reason_en, code=e.code, sheet=sheet))
-            raw_x = None
-        if raw_d is not None and md is not None:
-            text = as_text(raw_d)
-            r = geo.resolve(text, "huyen", date, None)
-            if r.unit is None and settings.communes_only and r.code in ("don_vi_het_hieu_luc", "don_vi_cu_bi_chia"):
-                r = geo.resolve(text, "huyen", before_change, None)  # a former district, for continuity
-                if r.unit is not None:
-                    place.huyen_cu = r.unit.code
-                    hint = r.unit.code
-                    r = Resolved()  # not an area at the data date
-            if r.unit is not None:
-                district = r.unit
-                place.don_vi = district.code
-                place.huyen_cu = district.code
-                place.tinh_cu = geo.province_of(district, date)
-                hint = district.code
-                if r.padded:
-                    notes.append(Problem(rel, n, md.header, raw_d, f"mã được hiểu là {district.code} (mất số 0 ở đầu?)",
-                                         f"read as code {district.code} (a lost leading zero?)", severity="canh_bao",
-                                         code="ma_mat_so_0", sheet=sheet))
-            elif r.code:
-                errs.append(_unit_problem(rel, sheet, n, md, raw_d, r))
-        elif not settings.communes_only and md is not None:
-            errs.append(Problem(rel, n, md.header, None, "thiếu giá trị bắt buộc (đơn vị cấp huyện, số liệu trước "
-                                "01/07/2025)", "required value is empty (district, data before 1/7/2025)",
-                                code="thieu_gia_tri", sheet=sheet))
-        if raw_x is not None and mx is not None:
-            r = geo.resolve(as_text(raw_x), "xa", date, hint)
-            if r.unit is not None:
-                commune = r.unit
-                place.xa = commune.code
-                if r.former is not None:
-                    place.xa_cu = r.former.code
-                    old_parent = settings.units.at(r.former.parent, r.former.until or date, "huyen") \
-                        if r.former.parent else None
-                    if old_parent is not None:
-                        place.huyen_cu = old_parent.code
-                        place.tinh_cu = geo.province_of(old_parent, old_parent.until or date)
-                    notes.append(Problem(rel, n, mx.header, raw_x,
-                                         f"đơn vị cũ {r.former.label()} → {commune.name} ({commune.code})",
-                                         f"former unit {r.former.name} ({r.former.code}) → {commune.name} ({commune.code})",
-                                         severity="thong_bao", code="doi_don_vi", sheet=sheet))
-                elif settings.communes_only and place.tinh_cu is None:
-                    former_district, former_province = geo.continuity(commune)
-                    place.huyen_cu = place.huyen_cu or former_district
-                    place.tinh_cu = former_province
-                if r.padded:
-                    notes.append(Problem(rel, n, mx.header, raw_x, f"mã được hiểu là {commune.code} (mất số 0 ở đầu?)",
-                                         f"read as code {commune.code} (a lost leading zero?)", severity="canh_bao",
-                                         code="ma_mat_so_0", sheet=sheet))
-                if district is not None and commune.parent and commune.parent != district.code and r.former is None:
-                    errs.append(Problem(rel, n, mx.header, raw_x,
-                                        f"{commune.name} không thuộc {district.name} (thuộc đơn vị {commune.parent})",
-                                        f"{commune.name} does not lie in {district.name} (it lies in {commune.parent})",
-                                        code="xa_khong_thuoc_huyen", sheet=sheet))
-            else:
-                errs.append(_unit_problem(rel, sheet, n, mx, raw_x, r))
-        elif settings.communes_only and mx is not None:
-            errs.append(Problem(rel, n, mx.header, None, "thiếu giá trị bắt buộc (đơn vị cấp xã, số liệu từ 01/07/2025)",
-                                "required value is empty (commune, data from 1/7/2025)", code="thieu_gia_tri",
-                                sheet=sheet))
-        places.append(place)
-        if errs:
-            errors[i] = errs
-    return places, errors, notes
-
-
 # --------------------------------------------------------------------------- one file
 
 def load_register(path: Path, rel: str, settings: Settings) -> tuple[pd.DataFrame | None, FileReport, list[Problem]]:
@@ -389,10 +176,11 @@ def load_register(path: Path, rel: str, settings: Settings) -> tuple[pd.DataFram
         return None, report, problems
     report.sheet, report.header_rows = table.sheet, table.header_rows
     report.notices.extend(table.notices)
-    rows = table.rows
-    report.rows_read = len(rows)
-    if not rows:
-        return _typed_frame(register, [], settings, []), report, problems
+    numbers = table.numbers
+    n = len(numbers)
+    report.rows_read = n
+    if not n:
+        return _typed_frame(register, {}, 0, settings, {}, numbers), report, problems
     mapped = map_headers(register, table, problems, report)
     if mapped is not None:
         area = "xa" if settings.communes_only else "don_vi"
@@ -406,152 +194,179 @@ def load_register(path: Path, rel: str, settings: Settings) -> tuple[pd.DataFram
                                     f"{settings.data_date:%d/%m/%Y})", code="thieu_cot", sheet=table.sheet))
             mapped = None
     if mapped is None:
-        report.reject_all(rows)
+        report.reject_all(table.rows)
         return None, report, problems
     unused_columns(register, table, mapped, problems)
 
     sheet = table.sheet
+    latest = dt.date(settings.year + LATEST_YEAR_AHEAD, 12, 31)
     row_errors: dict[int, list[Problem]] = {}
-    columns: dict[str, list[Any]] = {}
+    columns: dict[str, np.ndarray] = {}
     for key, m in mapped.items():
         if m.col.type == "unit":
             continue
-        cells = [c[m.index] if m.index < len(c) else None for _n, c in rows]
-        values, errors = parse_column(m, cells, settings)
-        columns[key] = values
-        for i, exc in errors.items():
-            row_errors.setdefault(i, []).append(Problem(rel, rows[i][0], m.header, cells[i], exc.reason_vi,
+        cells = table.column(m.index)
+        parsed = parse_column(m.col, cells, settings.number_format, m.factor, latest, table.column_kinds(m.index))
+        columns[key] = parsed.values
+        for i, exc in parsed.errors.items():
+            row_errors.setdefault(i, []).append(Problem(rel, int(numbers[i]), m.header, cells[i], exc.reason_vi,
                                                         exc.reason_en, code=exc.code, sheet=sheet))
-    places, geo_errors, notes = resolve_places(rows, mapped, settings, rel, sheet)
-    for i, errs in geo_errors.items():
+    md, mx = mapped.get("don_vi"), mapped.get("xa")
+    places = resolve_places(table, md, mx, settings)
+    for i, errs in places.errors.items():
         row_errors.setdefault(i, []).extend(errs)
-    problems.extend(notes)
-    _row_rules(register, rows, mapped, columns, row_errors, rel, sheet, settings, problems)
-    _lost_zeros(register, rows, mapped, columns, rel, sheet, problems)
+    problems.extend(places.notes)
+    _row_rules(register, table, mapped, columns, row_errors, settings, problems)
+    _lost_zeros(register, table, mapped, columns, problems)
 
-    extras = [(j, as_text(h)) for j, h in enumerate(table.header)
-              if h is not None and not isinstance(h, BadCell) and j not in {m.index for m in mapped.values()}]
-    records: list[dict[str, Any]] = []
-    for i, (n, cells) in enumerate(rows):
-        if i in row_errors:
-            problems.extend(sorted(row_errors[i], key=lambda p: p.header or ""))
-            report.reject(n)
-            continue
-        rec = {key: values[i] for key, values in columns.items()}
-        place = places[i]
-        rec.update(don_vi=place.don_vi, xa=place.xa, tinh_cu=place.tinh_cu, huyen_cu=place.huyen_cu,
-                   xa_cu=place.xa_cu)
-        for j, h in extras:
-            rec[h] = cells[j] if j < len(cells) else None
-        rec["_dong"] = n
-        records.append(rec)
-        report.rows_accepted += 1
-    frame = _typed_frame(register, records, settings, [h for _, h in extras], rel)
+    rejected = sorted(row_errors)
+    for i in rejected:
+        problems.extend(sorted(row_errors[i], key=lambda p: p.header or ""))
+        report.reject(int(numbers[i]))
+    keep: Any = slice(None)  # every row, without a copy
+    if rejected:
+        keep = np.ones(n, dtype=bool)
+        keep[rejected] = False
+    report.rows_accepted += n - len(rejected)
+    values = {key: v[keep] for key, v in columns.items()}
+    values.update({key: v[keep] for key, v in places.columns.items()})
+    extras: dict[str, np.ndarray] = {}
+    used = {m.index for m in mapped.values()}
+    for j, h in enumerate(table.header):
+        if h is not None and not isinstance(h, BadCell) and j not in used:
+            extras[as_text(h)] = np.ascontiguousarray(table.column(j)[keep])  # not a view: the grid goes
+    # an extra column named like a place column stands in its place, as it always did
+    values.update({key: extras[key] for key in values.keys() & extras.keys()})
+    frame = _typed_frame(register, values, n - len(rejected), settings, extras, numbers[keep], rel)
     # the headers as the analyst wrote them, for problems found later across the parts of a register
     frame.attrs["headers"] = {key: m.header for key, m in mapped.items()}
     return frame, report, problems
 
 
-def _row_rules(register: Register, rows: list[tuple[int, list[Any]]], mapped: dict[str, Mapped],
-               columns: dict[str, list[Any]], row_errors: dict[int, list[Problem]], rel: str,
-               sheet: str | None, settings: Settings, problems: list[Problem]) -> None:
-    """Rules between columns: unique codes, end after start, trained ≤ managers, founded by
-    the data date (a warning)."""
+def _raw(table: Table, m: Mapped, i: int) -> Any:
+    """The cell of row position ``i`` in a mapped column, as read."""
+    return table.cells[i, m.index] if m.index < table.cells.shape[1] else None
+
+
+def _row_rules(register: Register, table: Table, mapped: dict[str, Mapped], columns: dict[str, np.ndarray],
+               row_errors: dict[int, list[Problem]], settings: Settings, problems: list[Problem]) -> None:
+    """Rules between columns, on whole columns: unique codes within the file, end after start,
+    trained ≤ managers (an empty managers cell counts 0 when the column exists) — errors, after a
+    row's cell errors and in that order — and founded by the data date (a warning, for rows
+    without any error)."""
+    rel, sheet, numbers = table.rel, table.sheet, table.numbers
+    n = len(numbers)
     code_key, end_key = register.code_column, register.end_date_column
-    seen: dict[str, int] = {}
-    codes = columns.get(code_key, [])
-    founded_all = columns.get("ngay_thanh_lap", [None] * len(rows))
-    ended_all = columns.get(end_key, [None] * len(rows))
-    managers_all = columns.get("so_can_bo_quan_ly", [None] * len(rows))
-    trained_all = columns.get("so_can_bo_tap_huan", [None] * len(rows))
-    for i, (n, cells) in enumerate(rows):
-        errs = row_errors.get(i, [])
-        code = codes[i] if codes else None
-        if code:
-            if code in seen:
-                errs.append(Problem(rel, n, mapped[code_key].header, code, f"trùng mã với dòng {seen[code]}",
-                                    f"duplicate code (also on row {seen[code]})", code="trung_ma", sheet=sheet))
-            else:
-                seen[code] = n
-        founded, ended = founded_all[i], ended_all[i]
-        if founded and ended and ended < founded:
-            what = "giải thể" if register.name == "htx" else "chấm dứt"
-            errs.append(Problem(rel, n, mapped[end_key].header, cells[mapped[end_key].index],
-                                f"{what} trước ngày thành lập ({founded:%d/%m/%Y})",
-                                f"ends before it was founded ({founded:%d/%m/%Y})", code="ket_thuc_truoc_thanh_lap",
-                                sheet=sheet))
-        managers, trained = managers_all[i], trained_all[i]
-        if trained is not None:
-            if managers is None:
-                managers = 0 if "so_can_bo_quan_ly" in mapped else None
-            if managers is not None and trained > managers:
-                m = mapped["so_can_bo_tap_huan"]
-                errs.append(Problem(rel, n, m.header, cells[m.index],
-                                    f"số cán bộ được tập huấn lớn hơn số cán bộ quản lý ({managers})",
-                                    f"more managers trained than managers ({managers})",
-                                    code="tap_huan_vuot_quan_ly", sheet=sheet))
-        if errs:
-            row_errors[i] = errs
-        elif founded and founded > settings.data_date:
-            m = mapped["ngay_thanh_lap"]
-            problems.append(Problem(rel, n, m.header, cells[m.index],
-                                    f"ngày thành lập sau ngày số liệu {settings.data_date:%d/%m/%Y} "
-                                    f"(sổ của năm {settings.year})",
-                                    f"founded after the data date {settings.data_date:%d/%m/%Y} "
-                                    f"(register of {settings.year})",
-                                    severity="canh_bao", code="thanh_lap_sau_nam", sheet=sheet))
+    found: list[tuple[int, Problem]] = []
+    codes = columns.get(code_key)
+    if codes is not None:
+        present = np.flatnonzero(codes != None)  # noqa: E711 - elementwise
+        index, uniques = pd.factorize(codes[present])
+        first = np.empty(len(uniques), dtype=np.intp)
+        first[index[::-1]] = present[::-1]
+        for k in np.flatnonzero(first[index] != present).tolist():
+            i, seen = int(present[k]), int(numbers[first[index[k]]])
+            found.append((i, Problem(rel, int(numbers[i]), mapped[code_key].header, codes[i],
+                                     f"trùng mã với dòng {seen}", f"duplicate code (also on row {seen})",
+                                     code="trung_ma", sheet=sheet)))
+    founded = columns.get("ngay_thanh_lap", empty_values("date", n))
+    ended = columns.get(end_key, empty_values("date", n))
+    what = "giải thể" if register.name == "htx" else "chấm dứt"
+    for i in np.flatnonzero(ended < founded).tolist():
+        when = f"{founded[i].item():%d/%m/%Y}"
+        found.append((i, Problem(rel, int(numbers[i]), mapped[end_key].header, _raw(table, mapped[end_key], i),
+                                 f"{what} trước ngày thành lập ({when})", f"ends before it was founded ({when})",
+                                 code="ket_thuc_truoc_thanh_lap", sheet=sheet)))
+    trained = columns.get("so_can_bo_tap_huan")
+    if trained is not None and "so_can_bo_quan_ly" in mapped:
+        managers = np.nan_to_num(columns["so_can_bo_quan_ly"], nan=0.0)
+        m = mapped["so_can_bo_tap_huan"]
+        for i in np.flatnonzero(trained > managers).tolist():
+            found.append((i, Problem(rel, int(numbers[i]), m.header, _raw(table, m, i),
+                                     f"số cán bộ được tập huấn lớn hơn số cán bộ quản lý ({int(managers[i])})",
+                                     f"more managers trained than managers ({int(managers[i])})",
+                                     code="tap_huan_vuot_quan_ly", sheet=sheet)))
+    for i, p in found:
+        row_errors.setdefault(i, []).append(p)
+    late = founded > np.datetime64(settings.data_date, "D")
+    late[list(row_errors)] = False
+    m = mapped["ngay_thanh_lap"] if "ngay_thanh_lap" in mapped else None
+    for i in np.flatnonzero(late).tolist():
+        problems.append(Problem(rel, int(numbers[i]), m.header, _raw(table, m, i),
+                                f"ngày thành lập sau ngày số liệu {settings.data_date:%d/%m/%Y} "
+                                f"(sổ của năm {settings.year})",
+                                f"founded after the data date {settings.data_date:%d/%m/%Y} "
+                                f"(register of {settings.year})",
+                                severity="canh_bao", code="thanh_lap_sau_nam", sheet=sheet))
 
 
-def _lost_zeros(register: Register, rows: list[tuple[int, list[Any]]], mapped: dict[str, Mapped],
-                columns: dict[str, list[Any]], rel: str, sheet: str | None, problems: list[Problem]) -> None:
+def _lost_zeros(register: Register, table: Table, mapped: dict[str, Mapped], columns: dict[str, np.ndarray],
+                problems: list[Problem]) -> None:
     """Warn about numeric codes typed as numbers that are shorter than the file's usual
-    all-digit codes: Excel drops leading zeros of numbers."""
+    all-digit codes (the most frequent length; on a tie, the first seen): Excel drops leading
+    zeros of numbers."""
     m = mapped.get(register.code_column)
-    if m is None:
+    codes = columns.get(register.code_column)
+    if m is None or codes is None or not np.isin(table.column_kinds(m.index), (FLOAT, INT, OTHER)).any():
+        return  # no code typed as a number
+    listed = codes.tolist()
+    digits = [i for i, c in enumerate(listed) if c and c.isdigit()]
+    if not digits:
         return
-    codes = columns.get(register.code_column, [])
-    lengths = Counter(len(c) for c in codes if c and c.isdigit())
-    if not lengths:
-        return
-    usual = lengths.most_common(1)[0][0]
-    for i, (n, cells) in enumerate(rows):
-        raw, code = (cells[m.index] if m.index < len(cells) else None), (codes[i] if i < len(codes) else None)
-        if isinstance(raw, int | float) and not isinstance(raw, bool) and code and code.isdigit() and len(code) < usual:
-            problems.append(Problem(rel, n, m.header, raw,
+    lengths = np.array([len(listed[i]) for i in digits])
+    values, first, counts = np.unique(lengths, return_index=True, return_counts=True)
+    best = counts == counts.max()
+    usual = int(values[best][np.argmin(first[best])])
+    for i in np.array(digits)[lengths < usual].tolist():
+        raw = _raw(table, m, i)
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            problems.append(Problem(table.rel, int(table.numbers[i]), m.header, raw,
                                     f"mã dạng số ngắn hơn các mã khác ({usual} chữ số): có thể đã mất số 0 ở đầu "
                                     "(hãy định dạng cột mã là Văn bản)",
                                     f"a numeric code shorter than the others ({usual} digits): a lost leading zero? "
                                     "(format the code column as Text)", severity="canh_bao", code="ma_mat_so_0",
-                                    sheet=sheet))
+                                    sheet=table.sheet))
 
 
-def _typed_frame(register: Register, records: list[dict[str, Any]], settings: Settings, extras: list[str],
-                 rel: str = "") -> pd.DataFrame:
+def _typed_frame(register: Register, values: dict[str, np.ndarray], n: int, settings: Settings,
+                 extras: dict[str, np.ndarray], numbers: np.ndarray, rel: str = "") -> pd.DataFrame:
+    """The accepted rows as the register's frame: every contract column typed (dates
+    ``datetime64[ns]``, counts ``Int64``, numbers ``float64``, yes/no ``boolean``, text and codes
+    ``object``; an absent column is empty, ``loai_hinh`` defaults to ``htx``), the places, the
+    extra columns as read, then ``nam``, ``ngay_so_lieu``, ``_dong`` (Excel row), ``_tep``."""
+    index = pd.RangeIndex(n)  # one index object: no column is re-aligned or copied
+
+    def objects(values: np.ndarray) -> pd.Series:
+        return pd.Series(values, index=index, dtype=object, copy=False)
+
     data: dict[str, Any] = {}
-    n = len(records)
     for col in register.columns:
-        values = [r.get(col.key) for r in records]
+        column = values.get(col.key)
+        if column is None:
+            column = empty_values("date" if col.type == "date" else
+                                  "number" if col.type in ("int", "number") else "text", n)
         if col.type == "date":
-            data[col.key] = pd.to_datetime(pd.Series(values, dtype=object), errors="raise").astype("datetime64[ns]")
-        elif col.type == "int":
-            data[col.key] = pd.array(values, dtype="Int64")
+            data[col.key] = column.astype("datetime64[ns]")
+        elif col.type == "int":  # whole numbers stored as float64 (NaN = empty): exact below 2**53
+            empty = np.isnan(column)
+            data[col.key] = pd.arrays.IntegerArray(np.where(empty, 0, column).astype(np.int64), empty)
         elif col.type == "number":
-            data[col.key] = pd.array([float("nan") if v is None else v for v in values], dtype="float64")
+            data[col.key] = column.astype("float64")
         elif col.type == "bool":
-            data[col.key] = pd.array(values, dtype="boolean")
+            empty = column == None  # noqa: E711 - elementwise
+            data[col.key] = pd.arrays.BooleanArray(np.where(empty, False, column).astype(bool), empty)
         else:
             if col.key == "loai_hinh":
-                values = [v or "htx" for v in values]
-            data[col.key] = pd.Series(values, dtype=object)
+                column = np.where(column == None, "htx", column)  # noqa: E711 - elementwise
+            data[col.key] = objects(column)
     for key in GEO_COLUMNS:
-        data[key] = pd.Series([r.get(key) for r in records], dtype=object)
-    frame = pd.DataFrame(data, index=range(n))
-    for name in extras:
-        if name not in frame.columns:
-            frame[name] = pd.Series([r.get(name) for r in records], dtype=object)
+        data[key] = objects(values.get(key, np.full(n, None, dtype=object)))
+    for name, column in extras.items():
+        data.setdefault(name, objects(column))
+    frame = pd.DataFrame(data, index=index, copy=False)
     frame.insert(0, "nam", settings.year)
     frame["ngay_so_lieu"] = pd.Timestamp(settings.data_date)
-    frame["_dong"] = pd.array([r["_dong"] for r in records], dtype="int64")
+    frame["_dong"] = pd.array(numbers, dtype="int64")
     frame["_tep"] = rel
     return frame
 
@@ -559,20 +374,23 @@ def _typed_frame(register: Register, records: list[dict[str, Any]], settings: Se
 def empty_register(register: Register) -> pd.DataFrame:
     """A register frame with no row (every column typed)."""
     settings = Settings(register, 0, dt.date(1900, 1, 1), "vi", Units([]))
-    return _typed_frame(register, [], settings, [])
+    return _typed_frame(register, {}, 0, settings, {}, np.zeros(0, dtype=np.int64))
 
 
 # --------------------------------------------------------------------------- the parse cache
 
 _PARSED: dict[tuple, tuple[pd.DataFrame | None, FileReport, list[Problem]]] = {}
 _PARSED_LIMIT = 256
+# pandas ≥ 3 copies on write: a shallow copy already keeps a caller's changes away from the memo
+_DEEP_COPY = int(pd.__version__.split(".")[0]) < 3
 
 
 @lru_cache(maxsize=1)
 def parser_digest() -> str:
     """What shapes a parse: the loader's own code and the contract."""
     digest = hashlib.sha256()
-    for name in ("registers.py", "read.py", "geography.py", "contract.py", "values.py", "problems.py"):
+    for name in ("registers.py", "read.py", "columns.py", "places.py", "geography.py", "contract.py", "values.py",
+                 "problems.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
 
@@ -625,5 +443,5 @@ def load_register_cached(path: Path, rel: str, settings: Settings, problems: lis
         _PARSED[key] = entry
     frame, report, found = _PARSED[key]
     problems.extend(found)
-    return (None if frame is None else frame.copy()), replace(report, rejected_rows=list(report.rejected_rows),
-                                                             notices=list(report.notices))
+    return (None if frame is None else frame.copy(deep=_DEEP_COPY)), replace(
+        report, rejected_rows=list(report.rejected_rows), notices=list(report.notices))

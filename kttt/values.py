@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from kttt.contract import normalize
+from kttt.contract import EARLIEST_DATE, ENUM_TITLES, Column, enum_key, normalize
 
 
 class CellError(ValueError):
@@ -59,7 +59,8 @@ class BadCell:
                          "cong_thuc_chua_tinh")
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters and the soft hyphen
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 
 
 def clean_text(text: str) -> str:
@@ -104,8 +105,9 @@ def as_text(value: Any) -> str:
     return clean_text(str(value))
 
 
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+DATE_PATTERNS = (r"(\d{1,2})/(\d{1,2})/(\d{4})",  # day, month, year
+                 r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?")  # year, month, day
+_DMY, _YMD = (re.compile(f"^{p}$") for p in DATE_PATTERNS)
 
 
 def parse_date(value: Any) -> dt.date:
@@ -155,10 +157,11 @@ def parse_date(value: Any) -> dt.date:
         ) from None
 
 
-_NUMBER = {
-    "vi": re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"),
-    "en": re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"),
+NUMBER_PATTERNS = {  # a number written as text, by the dataset's dinh_dang_so
+    "vi": r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?",
+    "en": r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?",
 }
+_NUMBER = {fmt: re.compile(f"^{p}$") for fmt, p in NUMBER_PATTERNS.items()}
 _EXAMPLE = {"vi": "1.234,5", "en": "1,234.5"}
 
 
@@ -186,11 +189,7 @@ def parse_number(value: Any, number_format: str = "vi") -> float:
         return number
     text = str(value).strip().replace("\u00a0", "")
     if _NUMBER[number_format].match(text):
-        if number_format == "vi":
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-        return float(text)
+        return float(machine_text(text, number_format))
     other = "en" if number_format == "vi" else "vi"
     if _NUMBER[other].match(text):
         raise CellError(
@@ -201,6 +200,18 @@ def parse_number(value: Any, number_format: str = "vi") -> float:
             "sai_dinh_dang_so",
         )
     raise CellError("không phải số", "not a number", "khong_phai_so")
+
+
+def machine_text(text: str, number_format: str) -> str:
+    """A number written in the dataset's format, written the machine's way (its thousands
+    separators dropped, its decimal mark a point). Works on several numbers joined as well.
+
+    >>> machine_text("2.100,5", "vi"), machine_text("2,100.5", "en")
+    ('2100.5', '2100.5')
+    """
+    if number_format == "vi":
+        return text.replace(".", "").replace(",", ".")
+    return text.replace(",", "")
 
 
 def parse_int(value: Any, number_format: str = "vi") -> int:
@@ -245,3 +256,85 @@ def parse_bool(value: Any) -> bool:
         "not a yes/no value (có/không, x/empty, 1/0, true/false, yes/no)",
         "khong_phai_co_khong",
     )
+
+
+# --------------------------------------------------------------------------- one cell of a register column
+
+def parse_value(col: Column, value: Any, number_format: str, x_marks: bool, factor: float = 1.0) -> Any:
+    """One cell of a non-unit column, typed (None for blank; money converted to triệu đồng by
+    ``factor``); raises CellError. Numbers are checked against the column's sane bounds.
+
+    >>> from kttt.contract import HTX
+    >>> parse_value(HTX.column("doanh_thu"), "2.100,5", "vi", False)
+    2100.5
+    >>> parse_value(HTX.column("so_thanh_vien"), 9e18, "vi", False)
+    Traceback (most recent call last):
+    ...
+    kttt.values.CellError: lớn bất thường: vượt giới hạn hợp lý 1.000.000 của cột
+    """
+    if value is None:
+        if col.type == "bool" and x_marks:
+            return False
+        if col.required:
+            raise CellError("thiếu giá trị bắt buộc", "required value is empty", "thieu_gia_tri")
+        return None
+    if col.type == "text":
+        if isinstance(value, BadCell):
+            raise value.error()
+        text = as_text(value)
+        if not text and col.required:
+            raise CellError("thiếu giá trị bắt buộc", "required value is empty", "thieu_gia_tri")
+        return text or None
+    if col.type == "enum":
+        if isinstance(value, BadCell):
+            raise value.error()
+        assert col.enum is not None
+        key = enum_key(col.enum, as_text(value))
+        if key is None:
+            raise CellError(f"{ENUM_TITLES[col.enum]} không hợp lệ (không có trong danh mục)",
+                            f"unknown {col.key} (not in the list of values)", f"{col.key}_la")
+        return key
+    if col.type == "date":
+        return parse_date(value)
+    if col.type == "bool":
+        return parse_bool(value)
+    number: float = parse_int(value, number_format) if col.type == "int" else parse_number(value, number_format)
+    if factor != 1.0:
+        number = number * factor
+    if col.minimum is not None and number < col.minimum:
+        if col.minimum == 0:
+            raise CellError("không được là số âm", "must not be negative", "so_am")
+        raise CellError(f"nhỏ hơn giới hạn hợp lý ({col.minimum:,.0f})".replace(",", "."),
+                        f"below the sane bound ({col.minimum:,.0f})", "vuot_gioi_han")
+    if col.maximum is not None and number > col.maximum:
+        raise CellError(f"lớn bất thường: vượt giới hạn hợp lý {col.maximum:,.0f} của cột".replace(",", "."),
+                        f"implausibly large: above the column's sane bound {col.maximum:,.0f}", "vuot_gioi_han")
+    return number
+
+
+def parse_cell(col: Column, value: Any, number_format: str, x_marks: bool, factor: float, latest: dt.date) -> Any:
+    """:func:`parse_value`, and a date must lie between :data:`~kttt.contract.EARLIEST_DATE` and
+    ``latest`` (the end of the year after the register's year): the whole rule for one cell of a
+    register column, which :mod:`kttt.columns` applies to a column at once.
+
+    >>> from kttt.contract import HTX
+    >>> parse_cell(HTX.column("ngay_thanh_lap"), "05/01/2031", "vi", False, 1.0, dt.date(2023, 12, 31))
+    Traceback (most recent call last):
+    ...
+    kttt.values.CellError: ngày ngoài khoảng hợp lý (01/01/1900 – 31/12/2023)
+    """
+    parsed = parse_value(col, value, number_format, x_marks, factor)
+    if col.type == "date" and parsed is not None and not EARLIEST_DATE <= parsed <= latest:
+        raise CellError(f"ngày ngoài khoảng hợp lý ({EARLIEST_DATE:%d/%m/%Y} – {latest:%d/%m/%Y})",
+                        f"date out of the plausible range ({EARLIEST_DATE:%d/%m/%Y} – {latest:%d/%m/%Y})",
+                        "ngay_ngoai_khoang")
+    return parsed
+
+
+def marks_with_x(value: Any) -> bool:
+    """Whether a yes/no cell is written ``x`` (a column marked with ``x`` reads blank as "no").
+
+    >>> marks_with_x(" X "), marks_with_x("có")
+    (True, False)
+    """
+    return value is not None and normalize(as_text(value)) == "x"

@@ -48,7 +48,8 @@ def test_every_contract_column(register: str) -> None:
 
 
 def test_every_listed_check_is_one_the_loader_raises() -> None:
-    loader = ("load.py", "values.py", "registers.py", "read.py", "keyfiles.py", "geography.py")
+    loader = ("load.py", "values.py", "registers.py", "read.py", "keyfiles.py", "geography.py", "columns.py",
+              "places.py")
     source = "".join((PACKAGE_DIR / name).read_text(encoding="utf-8") for name in loader)
     raised = set(re.findall(r'"([a-z][a-z0-9_]+)"', source))
     for code, level, _text in methodology.CHECKS:
