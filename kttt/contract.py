@@ -21,6 +21,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 ColumnType = Literal["text", "enum", "unit", "date", "int", "number", "bool"]
@@ -40,6 +41,7 @@ def strip_diacritics(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
+@lru_cache(maxsize=1 << 16)  # registers repeat a few thousand names and headers
 def normalize(text: str) -> str:
     """Fold a label for matching: lower case, no diacritics, separators as single spaces.
 
@@ -53,6 +55,7 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Fold a name for exact matching: lower case, separators as single spaces, diacritics
     kept (``Sa Pa`` and ``Sa Pả`` are two wards).
