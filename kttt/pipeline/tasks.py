@@ -312,7 +312,7 @@ class PublishYear(Task):
             return False
         target.result.published.append(year)
         count = sum(1 for p in final.iterdir() if p.is_file())
-        self.session.counter.task(f"{self.year.label}: đã xuất bản {final} ({count} tệp).")
+        self.session.counter.task(f"{self.year.label}: đã xuất bản {final} ({count} tệp).", keep=True)
         return True
 
     def skip(self, need: Task) -> None:
