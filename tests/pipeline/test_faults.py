@@ -55,7 +55,8 @@ def _tree(pid: int) -> list[psutil.Process]:
 def test_a_build_killed_with_kill_9_leaves_no_process_and_the_next_build_recovers(tmp_path: Path) -> None:
     root = make_dataset(tmp_path / "tinh_thu")
     out = tmp_path / "out"
-    assert build(root, years=[2022], out=out, formats=["csv"], log=lambda _: None).ok
+    first = build(root, years=[2022], out=out, formats=["csv"], log=lambda _: None)
+    assert first.ok, first.failed
     (out / "tinh_thu" / "index.html").unlink()  # as if an earlier build died before writing it
     before = digests(out / "tinh_thu" / "2022")
     _change_register(root)
@@ -291,3 +292,35 @@ def test_a_second_build_into_the_same_folder_waits_its_turn(tmp_path: Path) -> N
         if first.poll() is None:
             first.kill()
     assert waited.ok and waited.unchanged == [2022]  # it waited, then found the year just published
+
+
+def test_a_kernel_that_fails_to_start_is_replaced_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nbformat
+
+    from kttt.pipeline import kernel, work
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("year = 1", metadata={"tags": ["parameters"]}, id="o001"),
+                nbformat.v4.new_code_cell("print(year * 2)", id="o002")]
+    run = work.NotebookRun("thu", nbformat.writes(nb).encode(), {"year": 21})
+    real = kernel.KernelEngine.execute_managed_notebook
+    calls: list[int] = []
+
+    def flaky(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(kernel.KernelEngine, "execute_managed_notebook", flaky)
+    try:
+        done = work.execute_notebook(run)
+        assert done.ok and len(calls) == 2 and b"42" in done.notebook
+        monkeypatch.setattr(kernel.KernelEngine, "execute_managed_notebook",
+                            lambda *a, **k: (_ for _ in ()).throw(RuntimeError("không khởi động được")))
+        failed = work.execute_notebook(run)
+        assert not failed.ok
+        assert failed.error == "RuntimeError: không khởi động được (lần đầu: RuntimeError: không khởi động được)"
+    finally:
+        kernel.stop_engine()
