@@ -41,6 +41,8 @@ MANIFEST = "manifest.json"
 LEGACY = {".cache", ".dang-dung", INDEX, FAILED, WORK, MARKER}
 DATA_MARKERS = ("dataset.yaml", "tap_du_lieu.yaml")
 FOLDER_PREFIX = "kttt-kernel-"  # a worker's kernel folder: kttt-kernel-<pid>-…
+# a worker's temporary folders (kernel; notebook run; render), named after the worker's process
+WORKER_FOLDERS = (FOLDER_PREFIX, "kttt-chay-", "kttt-xuat-")
 
 
 class OutputError(Exception):
@@ -329,22 +331,31 @@ def keep_failed(folder: Path, year: int, name: str, notebook: bytes) -> Path | N
     return None
 
 
+def worker_folder(prefix: str) -> Path:
+    """A new temporary folder of this worker process (``<prefix><pid>-…``), so that the next
+    build can remove it should the worker be killed before it does."""
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
 def sweep_stale_folders(folder: Path | None = None) -> list[Path]:
-    """Remove kernel folders left by processes that no longer exist; returns what was removed.
+    """Remove the temporary folders of worker processes that no longer exist (killed with
+    ``kill -9``, machine reset …); returns what was removed.
 
     >>> import tempfile
     >>> base = Path(tempfile.mkdtemp())
     >>> (base / "kttt-kernel-999999999-x").mkdir()
-    >>> [p.name for p in sweep_stale_folders(base)]
-    ['kttt-kernel-999999999-x']
+    >>> (base / "kttt-chay-999999999-y").mkdir()
+    >>> sorted(p.name for p in sweep_stale_folders(base))
+    ['kttt-chay-999999999-y', 'kttt-kernel-999999999-x']
     """
     folder = Path(folder or tempfile.gettempdir())
     removed = []
-    for path in folder.glob(f"{FOLDER_PREFIX}*"):
-        pid = path.name[len(FOLDER_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
+    for prefix in WORKER_FOLDERS:
+        for path in folder.glob(f"{prefix}*"):
+            pid = path.name[len(prefix):].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
     return removed
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +74,9 @@ def execute_notebook(run: NotebookRun) -> Executed:
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     engine = start_engine()
     start = time.perf_counter()
-    folder = Path(tempfile.mkdtemp(prefix="kttt-chay-"))
+    from kttt.pipeline.publish import worker_folder
+
+    folder = worker_folder("kttt-chay-")
     source, output = folder / f"{run.name}.ipynb", folder / f"{run.name}.out.ipynb"
     source.write_bytes(run.source)
 
@@ -156,7 +157,9 @@ def render_formats(request: RenderRequest) -> dict[str, bytes]:
     from kttt.pipeline.kernel import current_engine
 
     engine = current_engine()
-    folder = Path(tempfile.mkdtemp(prefix="kttt-xuat-"))
+    from kttt.pipeline.publish import worker_folder
+
+    folder = worker_folder("kttt-xuat-")
     try:
         source = RenderSource(Path(request.root), request.year, dict(request.notebooks), request.formats,
                               request.commit, extra=dict(request.extra), parse_cache=engine.parse_cache if engine else None,

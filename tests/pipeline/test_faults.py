@@ -88,14 +88,18 @@ def test_a_build_killed_with_kill_9_leaves_no_process_and_the_next_build_recover
     finally:
         if client.poll() is None:
             client.kill()
-    folders = [p for p in Path(tempfile.gettempdir()).glob(f"{publish.FOLDER_PREFIX}*")
-               if p.name[len(publish.FOLDER_PREFIX):].split("-")[0] in {str(w.pid) for w in workers}]
-    assert folders == []
+    def left(pids: set[str]) -> list[Path]:
+        return [p for prefix in publish.WORKER_FOLDERS for p in Path(tempfile.gettempdir()).glob(f"{prefix}*")
+                if p.name[len(prefix):].split("-")[0] in pids]
+
+    killed = {str(w.pid) for w in workers}
+    assert not [p for p in left(killed) if p.name.startswith(publish.FOLDER_PREFIX)]  # kernels: by the workers
     assert digests(out / "tinh_thu" / "2022") == before  # the publication is the previous one
     lines: list[str] = []
     result = build(root, years=[2022], out=out, formats=["csv"], log=lines.append, notebook_dir=books)
     assert result.ok and result.published == [2022], lines
     assert 'href="2022/index.html"' in (out / "tinh_thu" / "index.html").read_text(encoding="utf-8")
+    assert left(killed) == []  # the notebook run's folder of the killed worker: by the next build
 
 
 def test_ctrl_c_stops_the_build_with_no_process_left(tmp_path: Path) -> None:
