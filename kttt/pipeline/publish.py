@@ -207,7 +207,7 @@ def claim(folder: Path, source: Path, say: Callable[[str], None] = print) -> Non
                               "ghi vào đó để khỏi xoá những gì nó không tạo ra. Chọn --out khác.")
     with writing("thư mục báo cáo", folder):
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(marker, (json.dumps({"kttt": "thu_muc_bao_cao", "nguon": str(source)}, ensure_ascii=False)
+        write_atomic(marker, (json.dumps({"kttt": "thu_muc_bao_cao", "nguon": str(source)}, ensure_ascii=False)
                                + "\n").encode("utf-8"))
 
 
@@ -221,7 +221,8 @@ def check_year_folder(final: Path) -> None:
         raise OutputError(f"{final} đã có và không do kttt tạo (không có manifest.json của kttt): không ghi đè.")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all (a temporary file, then a rename)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_bytes(data)
@@ -307,7 +308,7 @@ def publish(folder: Path, year: int, files: dict[str, bytes],
 
 def write_index(folder: Path, text: str) -> None:
     with writing("trang mục lục", folder / INDEX):
-        _write_atomic(folder / INDEX, text.encode("utf-8"))
+        write_atomic(folder / INDEX, text.encode("utf-8"))
 
 
 def index_is_current(folder: Path) -> bool:
@@ -326,7 +327,7 @@ def keep_failed(folder: Path, year: int, name: str, notebook: bytes) -> Path | N
     path = folder / FAILED / str(year) / f"{name}.ipynb"
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, notebook)
+        write_atomic(path, notebook)
         return path
     return None
 

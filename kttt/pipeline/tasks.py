@@ -200,8 +200,8 @@ class ExecuteNotebook(Task):
             try:
                 with publish.writing("notebook đã chạy", notebook):
                     notebook.parent.mkdir(parents=True, exist_ok=True)
-                    publish._write_atomic(notebook, result.notebook)  # noqa: SLF001
-                    publish._write_atomic(key, self.job.key.encode())  # noqa: SLF001
+                    publish.write_atomic(notebook, result.notebook)
+                    publish.write_atomic(key, self.job.key.encode())
             except publish.OutputError as exc:
                 self.year.fail(str(exc))
                 self.session.counter.task(f"✗ {self.name}: {exc}", failed=True)
