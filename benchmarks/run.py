@@ -595,6 +595,10 @@ def main() -> int:
     if "--only" in sys.argv:
         only = sys.argv[sys.argv.index("--only") + 1]
     sections = {int(x) for x in only.split(",")} if only else ({5, 6, 7} if QUICK else set(range(1, 8)))
+    if 3 in sections:
+        sections.add(2)  # 3 compares with 2's cold all-years build, 2 with 1's cold build
+    if 2 in sections:
+        sections.add(1)
     results: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "runs": RUNS, "quick": QUICK}
     with tempfile.TemporaryDirectory(prefix="kttt-bench-") as tmpdir:
         tmp = Path(tmpdir)

@@ -194,6 +194,17 @@ def test_two_builds_are_byte_identical(sample: tuple[Path, list[str]], tmp_path:
     assert not differing
 
 
+def test_dask_builds_the_same_bytes(sample: tuple[Path, list[str]], tmp_path: Path) -> None:
+    """Issue 9: the same build on Dask distributed (a LocalCluster of two worker processes)."""
+    lines: list[str] = []
+    result = build(SAMPLE_DATASET, years=[2022], out=tmp_path, use_cache=False, log=lines.append,
+                   scheduler="local", jobs=2)
+    assert result.ok, lines
+    assert any("2 worker Dask (LocalCluster" in line for line in lines)
+    first, second = digests(year_dir(sample)), digests(tmp_path / "yen_bai" / "2022")
+    assert len(first) == 11 and first == second
+
+
 def test_second_build_executes_nothing(sample: tuple[Path, list[str]]) -> None:
     before = digests(year_dir(sample))
     result = build(SAMPLE_DATASET, years=[2022], out=sample[0], log=lambda _: None)

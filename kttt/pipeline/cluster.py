@@ -38,6 +38,9 @@ class KernelPlugin(WorkerPlugin):
     idempotent = True  # a second build on the same cluster keeps the warm kernels
 
     def setup(self, worker: object) -> None:
+        from kttt.pipeline.publish import sweep_stale_folders
+
+        sweep_stale_folders()  # what killed workers of this machine left
         start_engine(parse_cache=worker_parse_cache())
 
     def teardown(self, worker: object) -> None:

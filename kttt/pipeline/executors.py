@@ -61,10 +61,12 @@ def _stop_on_term(_signum: int, _frame: object) -> None:
 def local_worker(parse_cache: str | None, parent: int) -> None:
     """Pool initializer: this worker's engine and kernel (started now, in the background), a
     finalizer that stops the kernel, a watch on the parent process."""
+    import logging
     from multiprocessing import util
 
     from kttt.pipeline.kernel import start_engine, stop_engine
 
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # a stopped kernel's pending reads: not news
     start_engine(parse_cache=parse_cache)
     util.Finalize(None, stop_engine, exitpriority=10)
     signal.signal(signal.SIGTERM, _stop_on_term)

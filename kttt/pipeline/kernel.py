@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import threading
 from typing import Any
 
 from papermill.engines import Engine, NotebookExecutionManager, papermill_engines
 
-from kttt.pipeline.publish import FOLDER_PREFIX
+from kttt.pipeline.publish import FOLDER_PREFIX, worker_folder
 
 ENGINE = "kttt"
 KERNEL = "python3"
@@ -93,7 +92,7 @@ class WarmKernel:
 
     def start(self) -> None:
         with self._lock:
-            self.run_dir = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
+            self.run_dir = str(worker_folder(FOLDER_PREFIX))
             self.km = _kernel_manager(self.run_dir)
             self.km.start_kernel(cwd=self.run_dir, env=kernel_environment(),
                                  extra_arguments=["--IPKernelApp.log_level=CRITICAL"])

@@ -62,7 +62,7 @@ class BarHandler(logging.Handler):
         if total is not None:
             self.bar.update(getattr(record, "done", self.bar.n + 1) - self.bar.n)
             self.bar.set_postfix_str(message.split("] ", 1)[-1][:60], refresh=True)
-        if total is None or record.levelno >= logging.WARNING:
+        if total is None or record.levelno >= logging.WARNING or getattr(record, "keep", False):
             self.bar.write(message, file=self.stream)
 
     def close(self) -> None:
@@ -103,11 +103,12 @@ class Counter:
     def __init__(self, total: int) -> None:
         self.total, self.done = total, 0
 
-    def task(self, text: str, failed: bool = False) -> None:
+    def task(self, text: str, failed: bool = False, keep: bool = False) -> None:
+        """A finished task's line; ``keep``: printed above a bar too (a publication)."""
         self.done += 1
         width = len(str(self.total))
         LOGGER.log(logging.ERROR if failed else logging.INFO, f"[{self.done:>{width}}/{self.total}] {text}",
-                   extra={"total": self.total, "done": self.done})
+                   extra={"total": self.total, "done": self.done, "keep": keep})
 
     def skipped(self) -> None:
         """A task not run because one it needs failed (that one already said why)."""

@@ -41,6 +41,8 @@ MANIFEST = "manifest.json"
 LEGACY = {".cache", ".dang-dung", INDEX, FAILED, WORK, MARKER}
 DATA_MARKERS = ("dataset.yaml", "tap_du_lieu.yaml")
 FOLDER_PREFIX = "kttt-kernel-"  # a worker's kernel folder: kttt-kernel-<pid>-…
+# a worker's temporary folders (kernel; notebook run; render), named after the worker's process
+WORKER_FOLDERS = (FOLDER_PREFIX, "kttt-chay-", "kttt-xuat-")
 
 
 class OutputError(Exception):
@@ -205,7 +207,7 @@ def claim(folder: Path, source: Path, say: Callable[[str], None] = print) -> Non
                               "ghi vào đó để khỏi xoá những gì nó không tạo ra. Chọn --out khác.")
     with writing("thư mục báo cáo", folder):
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(marker, (json.dumps({"kttt": "thu_muc_bao_cao", "nguon": str(source)}, ensure_ascii=False)
+        write_atomic(marker, (json.dumps({"kttt": "thu_muc_bao_cao", "nguon": str(source)}, ensure_ascii=False)
                                + "\n").encode("utf-8"))
 
 
@@ -219,7 +221,8 @@ def check_year_folder(final: Path) -> None:
         raise OutputError(f"{final} đã có và không do kttt tạo (không có manifest.json của kttt): không ghi đè.")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all (a temporary file, then a rename)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_bytes(data)
@@ -305,7 +308,7 @@ def publish(folder: Path, year: int, files: dict[str, bytes],
 
 def write_index(folder: Path, text: str) -> None:
     with writing("trang mục lục", folder / INDEX):
-        _write_atomic(folder / INDEX, text.encode("utf-8"))
+        write_atomic(folder / INDEX, text.encode("utf-8"))
 
 
 def index_is_current(folder: Path) -> bool:
@@ -324,27 +327,36 @@ def keep_failed(folder: Path, year: int, name: str, notebook: bytes) -> Path | N
     path = folder / FAILED / str(year) / f"{name}.ipynb"
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, notebook)
+        write_atomic(path, notebook)
         return path
     return None
 
 
+def worker_folder(prefix: str) -> Path:
+    """A new temporary folder of this worker process (``<prefix><pid>-…``), so that the next
+    build can remove it should the worker be killed before it does."""
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
 def sweep_stale_folders(folder: Path | None = None) -> list[Path]:
-    """Remove kernel folders left by processes that no longer exist; returns what was removed.
+    """Remove the temporary folders of worker processes that no longer exist (killed with
+    ``kill -9``, machine reset …); returns what was removed.
 
     >>> import tempfile
     >>> base = Path(tempfile.mkdtemp())
     >>> (base / "kttt-kernel-999999999-x").mkdir()
-    >>> [p.name for p in sweep_stale_folders(base)]
-    ['kttt-kernel-999999999-x']
+    >>> (base / "kttt-chay-999999999-y").mkdir()
+    >>> sorted(p.name for p in sweep_stale_folders(base))
+    ['kttt-chay-999999999-y', 'kttt-kernel-999999999-x']
     """
     folder = Path(folder or tempfile.gettempdir())
     removed = []
-    for path in folder.glob(f"{FOLDER_PREFIX}*"):
-        pid = path.name[len(FOLDER_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
+    for prefix in WORKER_FOLDERS:
+        for path in folder.glob(f"{prefix}*"):
+            pid = path.name[len(prefix):].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
     return removed
 
 

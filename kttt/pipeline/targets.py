@@ -30,6 +30,19 @@ class Plan:
     def refuse(self, name: str, message: str) -> None:
         self.refused.setdefault(name, BuildResult(ok=False)).problems.append(message)
 
+    def add(self, target: Target) -> None:
+        """A target, once: a province given alone and within its collection is built once
+        (for the years asked of either)."""
+        for known in self.targets:
+            if known.source == target.source and (known.collection is None) == (target.collection is None):
+                for year in target.years:
+                    if year not in known.years:
+                        known.years.append(year)
+                        known.jobs[year], known.keys[year] = target.jobs[year], target.keys[year]
+                known.years.sort()
+                return
+        self.targets.append(target)
+
 
 def _years(available: list[int], years: Iterable[int] | None, all_years: bool) -> list[int]:
     return available if all_years else sorted({int(y) for y in (years or available[-1:])})
@@ -72,7 +85,7 @@ def plan(data_dirs: Iterable[str | Path], years: Iterable[int] | None, all_years
                 result.refuse(source.name, f"Lỗi: không có dữ liệu năm {', '.join(map(str, missing)) or '(không có năm nào)'} "
                                            f"trong {source}.")
                 continue
-            result.targets.append(_target(source, str(arg), wanted, out_root, books, formats, digests))
+            result.add(_target(source, str(arg), wanted, out_root, books, formats, digests))
             continue
         try:
             collection = open_collection(source)
@@ -87,7 +100,7 @@ def plan(data_dirs: Iterable[str | Path], years: Iterable[int] | None, all_years
                 result.refuse(province.name, f"Lỗi: không có dữ liệu năm "
                                              f"{', '.join(str(y) for y in asked if y not in have)} trong {province}.")
             if have:
-                result.targets.append(_target(province, str(province), have, out_root, books, formats, digests))
+                result.add(_target(province, str(province), have, out_root, books, formats, digests))
         absent = {y: collection.missing(y) for y in asked if collection.missing(y)}
         wanted = [y for y in asked if y not in absent]
         if absent or not asked:
@@ -96,7 +109,7 @@ def plan(data_dirs: Iterable[str | Path], years: Iterable[int] | None, all_years
                                        f"{detail or 'các tỉnh không có năm chung nào'}.")
         if wanted:
             rollup_formats = tuple(f for f in formats if OUTPUTS[f].rollup)
-            result.targets.append(_target(source, str(arg), wanted, out_root, notebooks(ROLLUP_NOTEBOOKS),
+            result.add(_target(source, str(arg), wanted, out_root, notebooks(ROLLUP_NOTEBOOKS),
                                           rollup_formats, digests, collection))
     return result
 

@@ -200,8 +200,8 @@ class ExecuteNotebook(Task):
             try:
                 with publish.writing("notebook đã chạy", notebook):
                     notebook.parent.mkdir(parents=True, exist_ok=True)
-                    publish._write_atomic(notebook, result.notebook)  # noqa: SLF001
-                    publish._write_atomic(key, self.job.key.encode())  # noqa: SLF001
+                    publish.write_atomic(notebook, result.notebook)
+                    publish.write_atomic(key, self.job.key.encode())
             except publish.OutputError as exc:
                 self.year.fail(str(exc))
                 self.session.counter.task(f"✗ {self.name}: {exc}", failed=True)
@@ -312,7 +312,7 @@ class PublishYear(Task):
             return False
         target.result.published.append(year)
         count = sum(1 for p in final.iterdir() if p.is_file())
-        self.session.counter.task(f"{self.year.label}: đã xuất bản {final} ({count} tệp).")
+        self.session.counter.task(f"{self.year.label}: đã xuất bản {final} ({count} tệp).", keep=True)
         return True
 
     def skip(self, need: Task) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +74,9 @@ def execute_notebook(run: NotebookRun) -> Executed:
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     engine = start_engine()
     start = time.perf_counter()
-    folder = Path(tempfile.mkdtemp(prefix="kttt-chay-"))
+    from kttt.pipeline.publish import worker_folder
+
+    folder = worker_folder("kttt-chay-")
     source, output = folder / f"{run.name}.ipynb", folder / f"{run.name}.out.ipynb"
     source.write_bytes(run.source)
 
@@ -83,18 +84,26 @@ def execute_notebook(run: NotebookRun) -> Executed:
         executed = output.read_bytes() if output.is_file() else b""
         return Executed(run.name, ok, time.perf_counter() - start, executed, error, cell, worker_name())
 
+    first = ""
     try:
-        # one write at the end, not two per cell (nbformat's validation of each write was ~15 % of a notebook)
-        pm.execute_notebook(str(source), str(output), parameters=run.parameters, engine_name=ENGINE,
-                            kernel_name=KERNEL, progress_bar=False, log_output=False, report_mode=False,
-                            request_save_on_cell_execute=False, execution_timeout=run.timeout,
-                            setup=preload_code(run.preload, engine.parse_cache))
-        return result(True)
-    except PapermillExecutionError as exc:
-        cell = exc.exec_count if exc.exec_count is not None else exc.cell_index
-        return result(False, f"{exc.ename}: {exc.evalue}" if exc.ename != TIMEOUT_NAME else exc.evalue, cell)
-    except Exception as exc:  # the kernel died, the notebook is unreadable, …
-        return result(False, f"{type(exc).__name__}: {exc}")
+        for attempt in (1, 2):
+            try:
+                # one write at the end, not two per cell (nbformat's validation of each write was
+                # ~15 % of a notebook's time)
+                pm.execute_notebook(str(source), str(output), parameters=run.parameters, engine_name=ENGINE,
+                                    kernel_name=KERNEL, progress_bar=False, log_output=False, report_mode=False,
+                                    request_save_on_cell_execute=False, execution_timeout=run.timeout,
+                                    setup=preload_code(run.preload, engine.parse_cache))
+                return result(True)
+            except PapermillExecutionError as exc:  # a cell failed: the notebook's own error
+                cell = exc.exec_count if exc.exec_count is not None else exc.cell_index
+                return result(False, f"{exc.ename}: {exc.evalue}" if exc.ename != TIMEOUT_NAME else exc.evalue, cell)
+            except Exception as exc:  # noqa: BLE001 - the kernel would not start or died: once more, fresh
+                if attempt == 2:
+                    return result(False, f"{type(exc).__name__}: {exc}" + (f" (lần đầu: {first})" if first else ""))
+                first = f"{type(exc).__name__}: {exc}"
+                output.unlink(missing_ok=True)
+        raise AssertionError("unreachable")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -148,7 +157,9 @@ def render_formats(request: RenderRequest) -> dict[str, bytes]:
     from kttt.pipeline.kernel import current_engine
 
     engine = current_engine()
-    folder = Path(tempfile.mkdtemp(prefix="kttt-xuat-"))
+    from kttt.pipeline.publish import worker_folder
+
+    folder = worker_folder("kttt-xuat-")
     try:
         source = RenderSource(Path(request.root), request.year, dict(request.notebooks), request.formats,
                               request.commit, extra=dict(request.extra), parse_cache=engine.parse_cache if engine else None,

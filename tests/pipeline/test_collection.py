@@ -23,13 +23,14 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def national(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
-    """Two synthetic provinces (2023–2024) of the national sample, built as a collection."""
+def national(tmp_path_factory: pytest.TempPathFactory, dask_cluster) -> tuple[Path, Path, list[str]]:  # noqa: ANN001
+    """Two synthetic provinces (2023–2024) of the national sample, built as a collection (on the
+    tests' Dask cluster, whose kernels stay warm from one build to the next)."""
     root = tmp_path_factory.mktemp("tap") / "ca_nuoc"
     generate_national(root, provinces=2, years=(2023, 2024), log=lambda _: None)
     out = root.parent / "bao_cao"
     lines: list[str] = []
-    result = build(root, years=[2024], out=out, log=lines.append)
+    result = build(root, years=[2024], out=out, log=lines.append, scheduler=dask_cluster.address)
     assert result.ok and result.published == [2024], lines
     return root, out, lines
 
@@ -114,7 +115,7 @@ def test_province_targets_are_shown_and_the_total_has_none_unless_every_province
 def test_a_second_build_of_the_collection_executes_nothing(national: tuple[Path, Path, list[str]]) -> None:
     root, out, _ = national
     lines: list[str] = []
-    result = build(root, years=[2024], out=out, log=lines.append)
+    result = build(root, years=[2024], out=out, log=lines.append)  # nothing to do: no executor started
     assert result.ok and result.executed == [] and result.unchanged == [2024]
     assert sum("không có gì thay đổi" in line for line in lines) == 3, lines
 
@@ -128,12 +129,13 @@ def _tiny_collection(base: Path) -> Path:
     return root
 
 
-def test_a_province_in_error_publishes_no_roll_up(tmp_path: Path) -> None:
+def test_a_province_in_error_publishes_no_roll_up(tmp_path: Path, dask_cluster) -> None:  # noqa: ANN001
     root = _tiny_collection(tmp_path)
     write_xlsx(root / "tinh_92" / "2022" / "htx.xlsx", HTX_HEADERS,
                with_cell(HTX_ROWS, 0, HTX_HEADERS.index("Ngày thành lập"), "31/02/2022"))
     lines: list[str] = []
-    result = build(root, years=[2022], out=tmp_path / "out", formats=["csv"], log=lines.append)
+    result = build(root, years=[2022], out=tmp_path / "out", formats=["csv"], log=lines.append,
+                   scheduler=dask_cluster.address)
     assert not result.ok
     assert any("✗ Bộ dữ liệu tinh_92 có 1 lỗi" in line for line in lines), lines
     assert any("✗ Tập dữ liệu hai_tinh: không dựng báo cáo tổng hợp (tỉnh tinh_92 có lỗi)" in line for line in lines)
@@ -142,12 +144,13 @@ def test_a_province_in_error_publishes_no_roll_up(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "hai_tinh" / "2022").exists()
 
 
-def test_two_provinces_with_the_same_code_are_refused(tmp_path: Path) -> None:
+def test_two_provinces_with_the_same_code_are_refused(tmp_path: Path, dask_cluster) -> None:  # noqa: ANN001
     root = _tiny_collection(tmp_path)
     (root / "tinh_92" / "dataset.yaml").write_text(META_YAML.replace('ma_tinh: "99"', 'ma_tinh: "91"'),
                                                    encoding="utf-8")
     lines: list[str] = []
-    result = build(root, years=[2022], out=tmp_path / "out", formats=["csv"], log=lines.append)
+    result = build(root, years=[2022], out=tmp_path / "out", formats=["csv"], log=lines.append,
+                   scheduler=dask_cluster.address)
     assert not result.ok
     assert any("mỗi tỉnh cần một ma_tinh riêng" in line and "'91'" in line for line in lines), lines
     assert not (tmp_path / "out" / "hai_tinh" / "2022").exists()

@@ -255,3 +255,21 @@ def test_a_second_build_waits_for_the_lock_or_stops_with_a_message(tmp_path: Pat
         waited = time.monotonic() - start
     thread.join()
     assert waited >= 0.3
+
+
+def test_a_province_given_alone_and_in_its_collection_is_planned_once(tmp_path: Path) -> None:
+    from kttt.outputs import choose
+    from kttt.pipeline.targets import plan
+
+    root = tmp_path / "hai_tinh"
+    root.mkdir()
+    (root / "tap_du_lieu.yaml").write_text('ten: "Hai tỉnh"\n', encoding="utf-8")
+    make_dataset(root / "tinh_91")
+    make_dataset(root / "tinh_91", year=2023)
+    make_dataset(root / "tinh_92")
+    make_dataset(root / "tinh_92", year=2023)
+    asked = plan([root, root / "tinh_91"], [2022], False, tmp_path / "out", choose(["csv"]))
+    assert sorted((t.name, tuple(t.years)) for t in asked.targets) == [
+        ("hai_tinh", (2022,)), ("tinh_91", (2022,)), ("tinh_92", (2022,))]
+    asked = plan([root / "tinh_91", root], [2023], False, tmp_path / "out", choose(["csv"]))
+    assert [t.name for t in asked.targets] == ["tinh_91", "tinh_92", "hai_tinh"]
