@@ -305,3 +305,19 @@ def test_a_failing_notebook_keeps_the_previous_year_and_the_failed_notebook(tiny
     kept = out / "tinh_thu" / ".loi" / "2023" / "02_loi.ipynb"
     assert kept.is_file() and "papermill-error-cell" in kept.read_text(encoding="utf-8")
     assert digests(out / "tinh_thu" / "2023") == before
+
+
+def test_build_prints_the_warnings_of_a_valid_dataset(tmp_path: Path) -> None:
+    """Issue 12.4: a column that will not be used is said by ``build`` too, not only ``validate``."""
+    headers = list(HTX_HEADERS)
+    headers[headers.index("Ghi chú")] = "Doanh thu năm (triệu đồng)"
+    root = make_dataset(tmp_path / "tinh_thu", htx_headers=headers)
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    shutil.copy(NOTEBOOKS_DIR / "01_tong_quan.ipynb", books)
+    lines: list[str] = []
+    assert build(root, years=[2022], out=tmp_path / "out", formats=["csv"], log=lines.append,
+                 notebook_dir=books).ok
+    said = [line for line in lines if "[Cảnh báo]" in line]
+    assert any("«Doanh thu năm (triệu đồng)» không được dùng" in line for line in said), lines
+    assert any("hợp lệ (1 cảnh báo" in line for line in lines), lines

@@ -122,6 +122,7 @@ class PublishedYear:
     as_of: str
     downloads: list[tuple[str, str]]
     glance: list[Figure]
+    estimate: bool = False  # an estimate year ("ước thực hiện"): its data run to the data date
 
 
 def dataset_index(dataset_dir: Path, title: str, notice: str) -> str:
@@ -137,7 +138,8 @@ def dataset_index(dataset_dir: Path, title: str, notice: str) -> str:
         as_of = fmt.date(dt.date.fromisoformat(date)) if date else ""
         present = [(name, label) for name, label in downloads(year, data.get("dinh_dang", list(OUTPUTS)))
                    if (child / name).is_file()]
-        years.append(PublishedYear(year, as_of, present, published_glance(child, year)))
+        years.append(PublishedYear(year, as_of, present, published_glance(child, year),
+                                   data.get("trang_thai_so_lieu") == "uoc"))
     return markup.render("dataset_index.html.j2", title=title, notice=notice, years=years, css=css("style.css"))
 
 

@@ -132,9 +132,15 @@ class CheckDataset(Task):
                 for t in self.targets:
                     t.result.problems.append(p.message())
             return False
-        warnings = len(result.problems)
-        self.session.counter.task(f"{self.name}: hợp lệ{f' ({warnings} cảnh báo)' if warnings else ''} "
-                                  f"({_seconds(result.seconds)}).")
+        warnings = [p for p in result.problems if p.severity == "canh_bao"]
+        notes = len(result.problems) - len(warnings)
+        said = ", ".join(filter(None, [f"{len(warnings)} cảnh báo" if warnings else "",
+                                       f"{notes} thông báo" if notes else ""]))
+        self.session.counter.task(f"{self.name}: hợp lệ{f' ({said})' if said else ''} ({_seconds(result.seconds)}).")
+        for p in warnings:  # a column not used, a code that lost its zero …: the analyst must see them
+            LOGGER.warning(f"  [{SEVERITY_LABELS[p.severity]}] {self.source.name}/{p.message()}")
+        if notes:
+            LOGGER.info(f"  {notes} thông báo (ví dụ đơn vị cũ đã chuyển đổi): xem bằng «kttt validate {self.source}».")
         return True
 
     def skip(self, need: Task) -> None:
