@@ -202,7 +202,8 @@ def test_dask_builds_the_same_bytes(sample: tuple[Path, list[str]], tmp_path: Pa
     assert result.ok, lines
     assert any("2 worker Dask (LocalCluster" in line for line in lines)
     first, second = digests(year_dir(sample)), digests(tmp_path / "yen_bai" / "2022")
-    assert len(first) == 11 and first == second
+    assert first.keys() == second.keys() and len(first) > 20  # the full set, checked by test_every_output_exists
+    assert [name for name in first if first[name] != second[name]] == []
 
 
 def test_second_build_executes_nothing(sample: tuple[Path, list[str]]) -> None:
