@@ -286,10 +286,11 @@ def write_doc(r: dict) -> None:
         f"Measured by `python benchmarks/loader.py` on {r['date']}: {r['machine']}. "
         f"(c) is the loader of {before} (cell by cell), run from the same checkout.",
         "",
-        f"**Load average (1 min) seen during the runs: {vi(min(loads), 1)} – {vi(max(loads), 1)} on 2 cores.** "
-        "The machine was shared while these figures were taken: other people's tests ran beside them. "
-        "Wall times swing from run to run; CPU times (user + system of the measured process) are steadier. "
-        "These figures need a quiet re-run.",
+        f"**Load average (1 min) seen during the runs: {vi(min(loads), 1)} – {vi(max(loads), 1)} on 2 cores** "
+        "(the measured process itself counts for about 1). "
+        + ("Nothing else ran beside the measurements. " if max(loads) < 1.6 else
+           "The machine was shared while these figures were taken: other work ran beside them. ")
+        + "Wall times swing from run to run; CPU times (user + system of the measured process) are steadier.",
         "",
         f"## {PROVINCES} generated provinces (the goal: (b) ≤ 1,5 × (a))",
         "",

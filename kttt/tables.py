@@ -32,6 +32,16 @@ from kttt.load import Dataset, YearInfo, load_dataset
 Kind = Literal["text", "int", "dec1", "pct", "money", "date", "bool"]
 
 PAGE_LIMIT = 200  # rows of a table a page or the PDF shows at most (the workbook has all)
+ANNEX_LIMIT = 1000  # rows of a table the Word report's annex prints at most (the workbook has all)
+
+
+def cut_note(shown: int, total: int) -> str:
+    """What a page or a document says under a list it does not show whole.
+
+    >>> cut_note(200, 67783)
+    'Hiển thị 200/67.783 dòng; danh sách đầy đủ trong tệp Excel bảng biểu của năm.'
+    """
+    return f"Hiển thị {fmt.number(shown)}/{fmt.number(total)} dòng; danh sách đầy đủ trong tệp Excel bảng biểu của năm."
 TOP_BOTTOM = 10  # a long list of areas shows its top and bottom ten on the page
 
 
@@ -86,6 +96,25 @@ class ReportTable:
         return replace(self, frame=self.page_frame().reset_index(drop=True), page_rows=None, page_note="",
                        note=note, limit=None)
 
+    def first_rows(self, limit: int) -> ReportTable:
+        """The same table holding only its first ``limit`` rows, its note saying so: for a
+        document's annex, which prints every row of a table of ordinary size
+        (:data:`ANNEX_LIMIT`) but never a register-long list (the workbook has every row).
+
+        >>> t = ReportTable("x", "X", pd.DataFrame({"Mã": ["a", "b", "c"]}), note="Ghi chú.")
+        >>> short = t.first_rows(2)
+        >>> len(short.frame), short.note
+        (2, 'Ghi chú. Hiển thị 2/3 dòng; danh sách đầy đủ trong tệp Excel bảng biểu của năm.')
+        >>> t.first_rows(5) is t
+        True
+        """
+        from dataclasses import replace
+
+        if len(self.frame) <= limit:
+            return self
+        note = " ".join(filter(None, [self.note, cut_note(limit, len(self.frame))]))
+        return replace(self, frame=self.frame.head(limit).copy(), note=note, page_rows=None, page_note="", limit=None)
+
     def page_frame(self) -> pd.DataFrame:
         """The rows a page shows: the chosen ones, else at most ``limit`` (default
         :data:`PAGE_LIMIT`) — a long list is never rendered whole on a page or in the PDF."""
@@ -134,7 +163,8 @@ class ReportTable:
         return fragment("partials/table.html.j2", key=self.key, title=self.title,
                         columns=[str(c) for c in self.frame.columns], rows=rows, note=self.note,
                         page_note=self.page_note or None,
-                        shown=fmt.number(len(shown)) if truncated else None, total=fmt.number(len(self.frame)))
+                        shown=fmt.number(len(shown)) if truncated else None, total=fmt.number(len(self.frame)),
+                        cut_note=cut_note(len(shown), len(self.frame)) if truncated else None)
 
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -169,3 +169,16 @@ def test_placing_last_years_rows_on_this_years_communes(small) -> None:  # noqa:
     # a district valid on the date stays itself; after 1/7/2025 there is no district to place a row in
     assert place_district(units.at("088", BEFORE, "huyen"), None, BEFORE, units, cw).code == "088"
     assert place_district(units.at("088", BEFORE, "huyen"), "03006", AFTER, units, cw).code is None
+
+
+
+def test_the_official_crosswalk_has_12_new_communes_from_two_former_districts() -> None:
+    """The spec's README says 19; the official crosswalk (kttt/reference, copied unchanged) says 12.
+    kttt follows the file; this pins the count so a changed file is noticed."""
+    from kttt.reference import crosswalk
+
+    districts: dict[str, set[str]] = {}
+    for merge in crosswalk():
+        districts.setdefault(merge.new, set()).add(merge.district)
+    assert len(districts) == 99
+    assert sum(len(d) > 1 for d in districts.values()) == 12

@@ -885,13 +885,17 @@ def body(doc: DocxDocument, ctx: Context, head: Letterhead, notice: str, build_d
 
 
 def annexes(doc: DocxDocument, ctx: Context, head: Letterhead, report_tables: list[ReportTable]) -> None:
-    """Phụ lục I: every report table (wide ones on landscape pages); Phụ lục II: the charts."""
+    """Phụ lục I: every report table (wide ones on landscape pages; at most
+    :data:`kttt.tables.ANNEX_LIMIT` rows each, the workbook has all); Phụ lục II: the charts."""
     from docx.enum.section import WD_SECTION
+
+    from kttt.tables import ANNEX_LIMIT
 
     attached = (f"(Kèm theo Báo cáo số {BLANK}/{head.symbol} ngày {BLANK} tháng {BLANK} năm {BLANK} "
                 f"của {head.issuer})")
     landscape: bool | None = None
     for i, table in enumerate(report_tables, 1):
+        table = table.first_rows(ANNEX_LIMIT)  # a register-long list stays in the workbook
         wide = is_wide(table)
         if i == 1 or wide != landscape:
             section = doc.add_section(WD_SECTION.NEW_PAGE)

@@ -172,3 +172,22 @@ def test_libreoffice_opens_it_and_the_figures_read_right(year_2022: Path, tmp_pa
     assert second.split()[0] == "2"  # the number heads page 2, centred in the top margin
     fonts_used = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "LiberationSerif" in fonts_used  # Times New Roman, drawn with its metric twin
+
+
+def test_a_register_long_list_is_cut_in_the_annex(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12.9: the annex prints a table of ordinary size whole, never a register-long list
+    (a 1.000.000-row THT register gave a 67.783-row Word table); the note points to the workbook."""
+    import pandas as pd
+
+    from kttt.tables import ANNEX_LIMIT, ReportTable, cut_note
+
+    monkeypatch.setattr(report, "chart_images", lambda ctx: [])
+    doc = docx.Document()
+    report.define_styles(doc)
+    head = report.letterhead(SimpleNamespace(ten="Tỉnh Thử"))
+    long = ReportTable("tht_moi", "THT thành lập mới", pd.DataFrame({"Mã THT": [f"T{i}" for i in range(ANNEX_LIMIT + 1)]}))
+    short = ReportTable("htx_moi", "HTX thành lập mới", pd.DataFrame({"Mã HTX": [f"H{i}" for i in range(ANNEX_LIMIT)]}))
+    report.annexes(doc, SimpleNamespace(), head, [long, short])
+    assert [len(t.rows) for t in doc.tables] == [ANNEX_LIMIT + 1, ANNEX_LIMIT + 1]  # a header row each
+    notes = [p.text for p in doc.paragraphs if "dòng; danh sách đầy đủ" in p.text]
+    assert notes == [cut_note(ANNEX_LIMIT, ANNEX_LIMIT + 1)]
