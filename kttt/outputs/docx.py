@@ -37,6 +37,7 @@ import pandas as pd
 
 from kttt import fmt
 from kttt.indicators import CATALOGUE, PROVINCE
+from kttt.narrative import assumed_codes
 from kttt.outputs import fonts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -193,7 +194,8 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def target_results(table: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+def target_results(table: pd.DataFrame, assumed: frozenset[str] | set[str] = frozenset()
+                   ) -> tuple[list[str], list[str], list[str]]:
     """Province-wide indicators with a target this year: (met, missed, without data) as phrases.
 
     >>> t = pd.DataFrame({"ma_chi_tieu": ["htx_thanh_lap_moi", "tht_thanh_lap_moi"], "dia_ban": "toan_tinh",
@@ -201,6 +203,8 @@ def target_results(table: pd.DataFrame) -> tuple[list[str], list[str], list[str]
     ...     "dat_chi_tieu": [True, False]})
     >>> target_results(t)
     (['số HTX thành lập mới 97 HTX, bằng 121,2% kế hoạch (80 HTX)'], ['số THT thành lập mới 250 THT, bằng 83,3% kế hoạch (300 THT)'], [])
+    >>> target_results(t, {"tht_thanh_lap_moi"})[1]
+    ['số THT thành lập mới 250 THT, bằng 83,3% kế hoạch giả định (300 THT)']
     """
     met, missed, empty = [], [], []
     rows = _province(table)
@@ -211,8 +215,9 @@ def target_results(table: pd.DataFrame) -> tuple[list[str], list[str], list[str]
         if fmt.is_empty(r["gia_tri"]):
             empty.append(f"{name} (kế hoạch {fmt.value(code, r['chi_tieu'])})")
             continue
+        plan = "kế hoạch giả định" if code in assumed else "kế hoạch"  # never mistaken for a target set
         phrase = (f"{name} {fmt.value(code, r['gia_tri'])}, bằng {fmt.percent(r['ty_le_dat_chi_tieu'])} "
-                  f"kế hoạch ({fmt.value(code, r['chi_tieu'])})")
+                  f"{plan} ({fmt.value(code, r['chi_tieu'])})")
         (met if bool(r["dat_chi_tieu"]) else missed).append(phrase)
     return met, missed, empty
 
@@ -259,9 +264,11 @@ def changes(table: pd.DataFrame, codes: Iterable[str] = CHANGE_CODES) -> list[st
     return out
 
 
-def assessment_paragraphs(table: pd.DataFrame, year: int, estimate: bool) -> list[str]:
-    """What the data support of the overall assessment: targets met and missed, changes."""
-    met, missed, empty = target_results(table)
+def assessment_paragraphs(table: pd.DataFrame, year: int, estimate: bool,
+                          assumed: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """What the data support of the overall assessment: targets met and missed (an assumed
+    target named so), changes."""
+    met, missed, empty = target_results(table, assumed)
     out = []
     counted = len(met) + len(missed)
     when = year_phrase(year, estimate)
@@ -857,7 +864,7 @@ def body(doc: DocxDocument, ctx: Context, head: Letterhead, notice: str, build_d
 
     _heading(doc, "II. ĐÁNH GIÁ CHUNG", 1)
     _heading(doc, "1. Kết quả đạt được", 2)
-    for text in assessment_paragraphs(ctx.table, year, estimate):
+    for text in assessment_paragraphs(ctx.table, year, estimate, assumed_codes(ctx.dataset.targets, year)):
         _add(doc, text, STYLE_BODY)
     _add(doc, DRAFTER["assessment"], STYLE_BODY)
     _heading(doc, "2. Tồn tại, hạn chế", 2)

@@ -43,11 +43,13 @@ def _is_number(x: object) -> bool:
 
 
 def comparison(code: str, year: int, change: float | None, change_pct: float | None,
-               target: float | None, achieved_pct: float | None) -> str:
-    """Against the target where one was set, else against the year before.
+               target: float | None, achieved_pct: float | None, assumed: bool = False) -> str:
+    """Against the target where one was set (an assumed target says so), else against the year before.
 
     >>> comparison("htx_thanh_lap_moi", 2022, 7, 7.8, 80, 121.25)
     'bằng 121,2% kế hoạch (80 HTX)'
+    >>> comparison("htx_thanh_lap_moi", 2026, 11, 15.5, 90, 91.1, assumed=True)
+    'bằng 91,1% kế hoạch giả định (90 HTX)'
     >>> comparison("htx_hien_co", 2022, 82, 14.39, None, None)
     'tăng 82 (14,4%) so với năm 2021'
     >>> comparison("doanh_thu_bq_htx", 2022, 100, 5.0, None, None)
@@ -58,7 +60,8 @@ def comparison(code: str, year: int, change: float | None, change_pct: float | N
     from kttt.indicators import CATALOGUE
 
     if _is_number(target) and _is_number(achieved_pct):
-        return f"bằng {fmt.percent(achieved_pct)} kế hoạch ({fmt.value(code, target)})"
+        plan = "kế hoạch giả định" if assumed else "kế hoạch"
+        return f"bằng {fmt.percent(achieved_pct)} {plan} ({fmt.value(code, target)})"
     if not _is_number(change):
         return ""
     if change == 0:
@@ -75,9 +78,11 @@ def comparison(code: str, year: int, change: float | None, change_pct: float | N
 def glance(ctx: Context) -> list[Figure]:
     """The headline figures of the year (province, all sectors), in :data:`GLANCE` order."""
     from kttt.indicators import ALL_SECTORS, CATALOGUE, PROVINCE
+    from kttt.narrative import assumed_codes
 
     t = ctx.table
     rows = t[(t.dia_ban == PROVINCE) & (t.linh_vuc == ALL_SECTORS)].set_index("ma_chi_tieu")
+    assumed = assumed_codes(ctx.dataset.targets, ctx.year)
     figures = []
     for code in GLANCE:
         if code not in rows.index:
@@ -85,7 +90,7 @@ def glance(ctx: Context) -> list[Figure]:
         r = rows.loc[code]
         figures.append(Figure(code, CATALOGUE[code].name_vi, fmt.value(code, r["gia_tri"]),
                               comparison(code, ctx.year, r["thay_doi"], r["thay_doi_pct"], r["chi_tieu"],
-                                         r["ty_le_dat_chi_tieu"])))
+                                         r["ty_le_dat_chi_tieu"], code in assumed)))
     return figures
 
 
