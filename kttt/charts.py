@@ -212,7 +212,7 @@ def former_province_trend(ctx, code: str = "htx_hien_co") -> Chart | None:  # no
         for i, p in enumerate(ctx.dataset.meta.tinh_cu):
             values = part[part.dia_ban == p.ma].set_index("nam")["gia_tri"].reindex(years).fillna(0).to_numpy()
             ax.bar([str(y) for y in years], values, bottom=bottom, color=PALETTE[i % len(PALETTE)], width=0.6,
-                   label=f"{p.ten} (cũ)")
+                   label=p.label)
             bottom = bottom + values
         for x, total in zip([str(y) for y in years], bottom, strict=True):
             ax.annotate(fmt.number(total), (x, total), xytext=(0, 3), textcoords="offset points", ha="center",
@@ -223,7 +223,8 @@ def former_province_trend(ctx, code: str = "htx_hien_co") -> Chart | None:  # no
         ax.margins(y=0.15)
         title = f"{CATALOGUE[code].name_vi} qua các năm: tổng của các tỉnh cũ"
         ax.set_title(title)
-        ax.legend(frameon=False, fontsize=8, loc="upper left")
+        # beside the plot: a legend inside would cover the tallest bar's label
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
         fig.tight_layout()
     return Chart(f"tinh_cu_{code}", title, fig)
 
@@ -320,6 +321,7 @@ def trend_targets(ctx, code: str = "htx_thanh_lap_moi") -> Chart:  # noqa: ANN00
         ax.margins(y=0.15)
         title = f"{CATALOGUE[code].name_vi} qua các năm so với kế hoạch"
         ax.set_title(title)
-        ax.legend(frameon=False, fontsize=8, loc="upper left")
+        # beside the plot: a legend inside would cover the tallest bar's label
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
         fig.tight_layout()
     return Chart(f"ke_hoach_{code}", title, fig)

@@ -60,6 +60,15 @@ class FormerProvince:
     ma: str
     ten: str
 
+    @property
+    def label(self) -> str:
+        """Its name as reports show it, never to be mistaken for the new province of the same name.
+
+        >>> FormerProvince("10", "Tỉnh Lào Cai").label
+        'Tỉnh Lào Cai (cũ)'
+        """
+        return f"{self.ten} (cũ)"
+
 
 @dataclass(frozen=True)
 class DatasetMeta:

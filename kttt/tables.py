@@ -331,7 +331,7 @@ def reconciliation(ctx: Context) -> ReportTable:
     from kttt.reconcile import reconcile
 
     r = reconcile(ctx.dataset, [ctx.year])
-    names = {PROVINCE: "Toàn tỉnh", **{p.ma: f"{p.ten} (cũ)" for p in ctx.dataset.meta.tinh_cu}}
+    names = {PROVINCE: "Toàn tỉnh", **{p.ma: p.label for p in ctx.dataset.meta.tinh_cu}}
     frame = pd.DataFrame({
         "Chỉ tiêu": r["ten_chi_tieu"],
         "Địa bàn": [names.get(a) or ctx.unit_name(a) for a in r["dia_ban"]],
@@ -674,7 +674,7 @@ def _continuity(ctx: Context, column: str, key: str, title: str, what: str) -> R
     wide = groups.pivot_table(index=["dia_ban", "nam"], columns="ma_chi_tieu", values="gia_tri", dropna=False)
     province = compute_groups(ctx.dataset, years, None).pivot_table(index="nam", columns="ma_chi_tieu",
                                                                      values="gia_tri", dropna=False)
-    names = {p.ma: p.ten for p in ctx.dataset.meta.tinh_cu} if column == "tinh_cu" else {}
+    names = {p.ma: p.label for p in ctx.dataset.meta.tinh_cu} if column == "tinh_cu" else {}
     rows, kinds = [], {}
     for code in [*codes, None]:
         if code is None:
@@ -758,7 +758,7 @@ def trend_by_former_province(ctx: Context) -> ReportTable | None:
         return None
     years = [y for y in ctx.dataset.years if y <= ctx.year]
     groups = compute_groups(ctx.dataset, years, "tinh_cu")
-    names = {p.ma: p.ten for p in ctx.dataset.meta.tinh_cu}
+    names = {p.ma: p.label for p in ctx.dataset.meta.tinh_cu}
     rows = []
     for code, header in FORMER_TREND:
         part = groups[(groups.ma_chi_tieu == code)]
