@@ -126,14 +126,14 @@ def _bar_labels(ax: plt.Axes, bars, decimals: int = 0, horizontal: bool = False)
 
 def new_vs_target(ctx) -> Chart:  # noqa: ANN001
     """New HTX and THT of the year against the province's targets (an assumed target labelled so)."""
-    from kttt.narrative import assumed_codes
+    from kttt.narrative import assumed_targets
 
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.2))
         for ax, (code, label) in zip(axes, (("htx_thanh_lap_moi", "HTX"), ("tht_thanh_lap_moi", "THT")), strict=True):
             value = ctx.province(code)
             target = ctx.province(code, "chi_tieu")
-            plan = "Kế hoạch giả định" if code in assumed_codes(ctx.dataset.targets, ctx.year) else "Kế hoạch"
+            plan = "Kế hoạch giả định" if code in assumed_targets(ctx) else "Kế hoạch"
             names = ["Thực hiện"] + ([plan] if not fmt.is_empty(target) else [])
             values = [0 if fmt.is_empty(value) else value] + ([target] if not fmt.is_empty(target) else [])
             bars = ax.bar(names, values, color=[PALETTE[0], "#bbbbbb"][: len(values)], width=0.55)

@@ -70,6 +70,17 @@ def facts_from_table(table: pd.DataFrame, assumed: set[str] | None = None) -> di
     }
 
 
+def assumed_targets(ctx: object) -> set[str]:
+    """Indicators whose target of the context's year is assumed; a collection's roll-up (whose
+    dataset has no targets file of its own) has none.
+
+    >>> from types import SimpleNamespace
+    >>> assumed_targets(SimpleNamespace(dataset=SimpleNamespace(), year=2024))
+    set()
+    """
+    return assumed_codes(getattr(ctx.dataset, "targets", None), ctx.year)  # type: ignore[attr-defined]
+
+
 def assumed_codes(targets: pd.DataFrame | None, year: int) -> set[str]:
     """Indicators whose target of ``year`` is marked assumed (``gia_dinh`` in chi_tieu.csv)."""
     if targets is None or not len(targets) or "gia_dinh" not in targets.columns:

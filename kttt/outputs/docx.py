@@ -37,7 +37,7 @@ import pandas as pd
 
 from kttt import fmt
 from kttt.indicators import CATALOGUE, PROVINCE
-from kttt.narrative import assumed_codes
+from kttt.narrative import assumed_targets
 from kttt.outputs import fonts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -864,7 +864,7 @@ def body(doc: DocxDocument, ctx: Context, head: Letterhead, notice: str, build_d
 
     _heading(doc, "II. ĐÁNH GIÁ CHUNG", 1)
     _heading(doc, "1. Kết quả đạt được", 2)
-    for text in assessment_paragraphs(ctx.table, year, estimate, assumed_codes(ctx.dataset.targets, year)):
+    for text in assessment_paragraphs(ctx.table, year, estimate, assumed_targets(ctx)):
         _add(doc, text, STYLE_BODY)
     _add(doc, DRAFTER["assessment"], STYLE_BODY)
     _heading(doc, "2. Tồn tại, hạn chế", 2)

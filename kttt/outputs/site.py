@@ -78,11 +78,11 @@ def comparison(code: str, year: int, change: float | None, change_pct: float | N
 def glance(ctx: Context) -> list[Figure]:
     """The headline figures of the year (province, all sectors), in :data:`GLANCE` order."""
     from kttt.indicators import ALL_SECTORS, CATALOGUE, PROVINCE
-    from kttt.narrative import assumed_codes
+    from kttt.narrative import assumed_targets
 
     t = ctx.table
     rows = t[(t.dia_ban == PROVINCE) & (t.linh_vuc == ALL_SECTORS)].set_index("ma_chi_tieu")
-    assumed = assumed_codes(ctx.dataset.targets, ctx.year)
+    assumed = assumed_targets(ctx)
     figures = []
     for code in GLANCE:
         if code not in rows.index:

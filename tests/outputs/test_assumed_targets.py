@@ -8,7 +8,7 @@ import pytest
 
 from kttt import charts
 from kttt.config import DATA_DIR, SAMPLE_DATASET
-from kttt.narrative import assumed_codes
+from kttt.narrative import assumed_targets
 from kttt.outputs.docx import assessment_paragraphs
 from kttt.outputs.site import glance
 from kttt.tables import Context
@@ -31,5 +31,5 @@ def test_the_chart_and_the_assessment_say_assumed(lao_cai_2026: Context) -> None
     labels = [t.get_text() for ax in chart.figure.axes for t in ax.get_xticklabels()]
     assert labels.count("Kế hoạch giả định") == 2 and "Kế hoạch" not in labels
     text = " ".join(assessment_paragraphs(lao_cai_2026.table, 2026, True,
-                                          assumed_codes(lao_cai_2026.dataset.targets, 2026)))
+                                          assumed_targets(lao_cai_2026)))
     assert "kế hoạch giả định (" in text and "% kế hoạch (" not in text
