@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,12 +21,12 @@ from kttt.indicators import compute_indicators, to_machine
 from kttt.load import load_dataset
 from kttt.pipeline import build
 from kttt.pipeline.plan import notebooks
+from tests.browser import launch, offline
 from tests.builders import HTX_HEADERS, HTX_ROWS, make_dataset, with_cell, write_xlsx
 
 pytestmark = pytest.mark.e2e
 
 NOTEBOOKS = [p.stem for p in notebooks()]
-CHROMIUM = Path("/usr/lib/chromium/chromium")
 EVIL = "<script>alert('x')</script> & <b>HTX</b> \"Đoàn Kết\""
 
 
@@ -134,36 +133,22 @@ def test_html_pages_are_offline_vietnamese_and_code_free(sample: tuple[Path, lis
 
 
 def test_pages_in_headless_chromium_with_the_network_blocked(sample: tuple[Path, list[str]], tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing on CI: .ci/run installs Debian's chromium")
-        pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright
 
     folder = year_dir(sample)
     pages = sorted(folder.glob("*.html")) + [sample[0] / "yen_bai" / "index.html"]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = launch(p)
         try:
             for path in pages:
                 page = browser.new_page(viewport={"width": 1200, "height": 900})
                 failed: list[str] = []
                 errors: list[str] = []
-                outside: list[str] = []
                 page.on("requestfailed", lambda r, failed=failed: failed.append(r.url))
                 page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
                 page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
 
-                def route(r, outside=outside):  # noqa: ANN001
-                    if r.request.url.startswith(("file://", "data:")):
-                        r.continue_()
-                    else:
-                        outside.append(r.request.url)
-                        r.abort()
-
-                page.route("**/*", route)
+                outside = offline(page)
                 page.goto(path.as_uri())
                 page.wait_for_load_state("load")
                 assert not outside, (path.name, outside)

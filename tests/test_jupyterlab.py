@@ -31,10 +31,10 @@ from pathlib import Path
 import pytest
 
 from kttt.config import NOTEBOOKS_DIR
+from tests.browser import launch, need_chromium
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/lib/chromium/chromium")
 JUPYTER = Path(sys.executable).with_name("jupyter")
 NOTEBOOK = "01_tong_quan.ipynb"
 YEAR = 2022
@@ -142,9 +142,7 @@ def run_overview(url: str, year: int, shot: Path | None = None) -> dict[str, obj
     outside: list[str] = []
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(60_000)
@@ -192,10 +190,7 @@ def run_overview(url: str, year: int, shot: Path | None = None) -> dict[str, obj
 
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing on CI: .ci/run installs Debian's chromium")
-        pytest.skip("Debian's chromium is not installed")
+    need_chromium()
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(NOTEBOOKS_DIR, root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     with jupyter_lab(root, tmp_path_factory.mktemp("lab_state")) as url:

@@ -19,8 +19,8 @@ from kttt.config import REPO_ROOT, SAMPLE_DATASET
 from kttt.outputs.html import PageInfo
 from kttt.outputs.site import GLANCE, comparison, dataset_index, glance, year_index
 from kttt.tables import Context
+from tests.browser import launch, offline
 
-CHROMIUM = Path("/usr/lib/chromium/chromium")
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 EVIL = "<script>alert('x')</script> & <b>Tỉnh</b>"
 
@@ -136,30 +136,6 @@ def test_year_index_shows_the_headline_figures(site: Path) -> None:
     assert "Số HTX thành lập mới: 97 HTX" in top and "Số THT hiện có: 5.894 THT" in top
 
 
-def _browser(p):  # noqa: ANN001, ANN202
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing on CI: .ci/run installs Debian's chromium")
-        pytest.skip("Debian's chromium is not installed")
-    return p.chromium.launch(executable_path=str(CHROMIUM), args=[
-        "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"])
-
-
-def _offline(page) -> list[str]:  # noqa: ANN001
-    outside: list[str] = []
-
-    def route(r, outside=outside):  # noqa: ANN001
-        if r.request.url.startswith(("file://", "data:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    return outside
-
-
 @pytest.mark.e2e
 def test_no_serious_or_critical_accessibility_violation(site: Path) -> None:
     """axe-core (npm, package-lock.json) injected into each built page, offline, with the
@@ -174,11 +150,11 @@ def test_no_serious_or_critical_accessibility_violation(site: Path) -> None:
     found: list[str] = []
     checked = 0
     with sync_playwright() as p:
-        browser = _browser(p)
+        browser = launch(p)
         try:
             for path in pages(site):
                 page = browser.new_page(viewport={"width": 1200, "height": 900})
-                outside = _offline(page)
+                outside = offline(page)
                 page.goto(path.as_uri())
                 page.add_script_tag(content=script)
                 # charts' data tables open: every element of the page is checked (closed, only the summary shows)
@@ -202,10 +178,10 @@ def test_keyboard_skip_link_and_focus_ring(site: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = _browser(p)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
-            _offline(page)
+            offline(page)
             page.goto((site / "2022" / "01_tong_quan.html").as_uri())
             page.keyboard.press("Tab")
             first = page.evaluate("() => [document.activeElement.className, document.activeElement.getBoundingClientRect().top, "
@@ -231,10 +207,10 @@ def test_printing_keeps_tables_whole(site: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = _browser(p)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
-            _offline(page)
+            offline(page)
             page.goto((site / "2022" / "01_tong_quan.html").as_uri())
             page.emulate_media(media="print")
             style = page.evaluate("""() => {

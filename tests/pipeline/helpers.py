@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -46,3 +47,11 @@ def first_run_waits(marker: Path, seconds: float) -> str:
         f"    time.sleep({seconds})\n"
         "print('xong')"
     )
+
+
+def wait_for(marker: Path, seconds: float = 180) -> bool:
+    """Wait until ``marker`` exists (a notebook wrote it: the task is running), at most ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not marker.is_file() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return marker.is_file()

@@ -15,7 +15,7 @@ import pytest
 
 from kttt.pipeline import build
 from tests.builders import make_dataset
-from tests.pipeline.helpers import failing, first_run_waits, notebook_folder
+from tests.pipeline.helpers import failing, first_run_waits, notebook_folder, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -59,10 +59,7 @@ def test_a_killed_worker_s_task_runs_again(dask_cluster, tmp_path: Path) -> None
 
     thread = threading.Thread(target=run)
     thread.start()
-    deadline = time.monotonic() + 180
-    while not marker.is_file() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert marker.is_file(), lines
+    assert wait_for(marker), lines
     time.sleep(0.5)
     worker, kernel = map(int, marker.read_text().split())
     os.kill(worker, signal.SIGKILL)

@@ -24,7 +24,7 @@ import pytest
 from kttt.config import REPO_ROOT, SAMPLE_DATASET
 from kttt.pipeline import build, publish
 from tests.builders import HTX_HEADERS, HTX_ROWS, make_dataset, with_cell, write_xlsx
-from tests.pipeline.helpers import digests, first_run_waits, notebook_folder
+from tests.pipeline.helpers import digests, first_run_waits, notebook_folder, wait_for
 
 pytestmark = pytest.mark.e2e
 KTTT = Path(sys.executable).parent / "kttt"
@@ -73,10 +73,7 @@ def test_a_build_killed_with_kill_9_leaves_no_process_and_the_next_build_recover
     """)
     client = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 180
-        while not marker.is_file() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert marker.is_file()
+        assert wait_for(marker)
         time.sleep(0.5)
         family = _tree(client.pid)
         workers = [p for p in family if p.ppid() == client.pid]
@@ -120,10 +117,7 @@ def test_ctrl_c_stops_the_build_with_no_process_left(tmp_path: Path) -> None:
     client = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               start_new_session=True)
     try:
-        deadline = time.monotonic() + 180
-        while not marker.is_file() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert marker.is_file()
+        assert wait_for(marker)
         time.sleep(0.5)
         family = _tree(client.pid)
         os.killpg(client.pid, signal.SIGINT)  # what a terminal sends to the whole group
@@ -283,10 +277,7 @@ def test_a_second_build_into_the_same_folder_waits_its_turn(tmp_path: Path) -> N
     """)
     first = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 180
-        while not marker.is_file() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert marker.is_file()
+        assert wait_for(marker)
         lines: list[str] = []
         refused = build(root, years=[2022], out=out, formats=["csv"], log=lines.append, notebook_dir=books,
                         lock_timeout=1)
