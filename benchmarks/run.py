@@ -39,10 +39,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kttt.outputs import DEFAULT_FORMATS  # noqa: E402 - the registry of output formats
+from kttt.outputs import DEFAULT_FORMATS, OUTPUTS  # noqa: E402 - the registry of output formats
 from kttt.pipeline.plan import notebooks  # noqa: E402 - the report notebooks
 
 NOTEBOOKS = len(notebooks())
+# render tasks of a year with every format: one per format with its own task, one for the rest
+RENDER_TASKS = 1 + sum(OUTPUTS[name].own_task for name in DEFAULT_FORMATS)
 
 VENV_BIN = Path(sys.executable).parent
 WORK = ROOT / "benchmarks" / "_work"
@@ -360,7 +362,7 @@ def bench_dask(tmp: Path) -> dict:
                 f"Dask (--scheduler local) {out['dask_local'][-1]:.1f} s; same bytes: {same}")
     finally:
         stop_cluster(procs)
-    out["tasks"] = NOTEBOOKS + (1 if QUICK else 2) + 1  # the notebooks, 2 renders (1 when HTML only), 1 check
+    out["tasks"] = NOTEBOOKS + (1 if QUICK else RENDER_TASKS) + 1  # the notebooks, the renders, 1 check
     return out
 
 
@@ -496,7 +498,7 @@ def section_scaling(scaling: dict | None, chart_path: str | None) -> list[str]:
         f"## 7. Scaling: {scaling['provinces']} provinces × {scaling['years']} years on more workers (simulation)",
         "",
         f"A discrete-event simulation (`benchmarks/simulate.py`) of kttt's own task graph ({scaling['tasks']:,} tasks:",
-        f"per province a check; per province-year {NOTEBOOKS} notebooks, 2 renders, a publish; the roll-up) and scheduler",
+        f"per province a check; per province-year {NOTEBOOKS} notebooks, {RENDER_TASKS} renders, a publish; the roll-up) and scheduler",
         "(ready tasks to the first free worker, renders first), with the task times measured in section 5",
         f"(medians per task: {', '.join(f'{k} {v:.1f} s' for k, v in scaling['kinds'].items())}), a kernel start",
         f"of {scaling['startup']:.1f} s per worker and {scaling['overhead']:.2f} s of dispatch per task (Dask − local,",

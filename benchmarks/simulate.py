@@ -48,12 +48,14 @@ def vi_seconds(text: str) -> float:
 
 def measured(log: str) -> dict[str, dict[str, float]]:
     """Task durations from a build's log: {province: {task kind: seconds}}; kinds are the
-    notebook names, ``render:PDF``, ``render:others`` and ``check``.
+    notebook names, ``render:<formats>`` (one per render task of the build: ``render:PDF``,
+    ``render:DOCX``, ``render:HTML, XLSX, CSV`` …) and ``check``.
 
     >>> measured("[ 3/9] tinh_01 2024 · 02_hop_tac_xa: chạy xong (4,1 giây).\\n"
     ...          "[ 9/9] tinh_01 2024 · PDF: xuất xong (14,6 giây).\\n"
+    ...          "[ 8/9] tinh_01 2024 · DOCX: xuất xong (3,2 giây).\\n"
     ...          "[ 1/9] tinh_01: kiểm tra dữ liệu: hợp lệ (1,2 giây).")
-    {'tinh_01': {'02_hop_tac_xa': 4.1, 'render:PDF': 14.6, 'check': 1.2}}
+    {'tinh_01': {'02_hop_tac_xa': 4.1, 'render:PDF': 14.6, 'render:DOCX': 3.2, 'check': 1.2}}
     """
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for m in LINE.finditer(log):
@@ -63,9 +65,17 @@ def measured(log: str) -> dict[str, dict[str, float]]:
             continue
         head, task = label.split(" · ", 1)
         province = head.rsplit(" ", 1)[0]
-        kind = task if what == "chạy xong" else ("render:PDF" if task == "PDF" else "render:others")
+        kind = task if what == "chạy xong" else f"render:{task}"
         out[province][kind] = seconds
     return dict(out)
+
+
+def _renders(year: str, t: dict[str, float], runs: tuple[str, ...]) -> list[Job]:
+    """A year's render tasks as measured (the PDF first, as kttt's scheduler orders them), then
+    its publication on the client once they are done."""
+    kinds = sorted((k for k in t if k.startswith("render:")), key=lambda k: (k != "render:PDF", k))
+    renders = [Job(f"{year}:{k}", t[k], runs, 0 if k == "render:PDF" else 1) for k in kinds]
+    return [*renders, Job(f"{year}:publish", 0.0, tuple(r.name for r in renders), 1, client=True)]
 
 
 def national_graph(times: dict[str, dict[str, float]], years: int, collection: str | None = None) -> list[Job]:
@@ -77,14 +87,11 @@ def national_graph(times: dict[str, dict[str, float]], years: int, collection: s
         t = times[province]
         check = f"{province}:check"
         jobs.append(Job(check, t.get("check", 0.0), (), 2))
-        books = sorted(k for k in t if k not in ("check", "render:PDF", "render:others"))
+        books = sorted(k for k in t if not k.startswith("render:") and k != "check")
         for y in range(years):
             runs = tuple(f"{province}:{y}:{b}" for b in books)
             jobs += [Job(r, t[b], (check,), 2) for r, b in zip(runs, books, strict=True)]
-            renders = (f"{province}:{y}:pdf", f"{province}:{y}:others")
-            jobs.append(Job(renders[0], t.get("render:PDF", 0.0), runs, 0))
-            jobs.append(Job(renders[1], t.get("render:others", 0.0), runs, 1))
-            jobs.append(Job(f"{province}:{y}:publish", 0.0, renders, 1, client=True))
+            jobs += _renders(f"{province}:{y}", t, runs)
     if collection and collection in times:
         t = times[collection]
         checks = tuple(f"{p}:check" for p in provinces)
@@ -92,10 +99,7 @@ def national_graph(times: dict[str, dict[str, float]], years: int, collection: s
         for y in range(years):
             runs = tuple(f"{collection}:{y}:{b}" for b in books)
             jobs += [Job(r, t[b], checks, 2) for r, b in zip(runs, books, strict=True)]
-            renders = (f"{collection}:{y}:pdf", f"{collection}:{y}:others")
-            jobs.append(Job(renders[0], t.get("render:PDF", 0.0), runs, 0))
-            jobs.append(Job(renders[1], t.get("render:others", 0.0), runs, 1))
-            jobs.append(Job(f"{collection}:{y}:publish", 0.0, renders, 1, client=True))
+            jobs += _renders(f"{collection}:{y}", t, runs)
     return jobs
 
 

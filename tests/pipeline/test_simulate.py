@@ -27,14 +27,15 @@ def test_a_national_graph_from_a_build_log() -> None:
         "[ 3/9] tinh_01 2024 · 01_tong_quan: chạy xong (3 giây).",
         "[ 4/9] tinh_01 2024 · HTML, XLSX, CSV: xuất xong (1 giây).",
         "[ 5/9] tinh_01 2024 · PDF: xuất xong (6 giây).",
+        "[ 5/9] tinh_01 2024 · DOCX: xuất xong (2 giây).",
         "[ 6/9] ca_nuoc 2024 · 01_tong_hop: chạy xong (2,5 giây).",
         "[ 7/9] ca_nuoc 2024 · PDF: xuất xong (1 giây).",
     ])
     times = measured(log)
     assert times["tinh_01"] == {"check": 1.5, "00_kiem_tra_du_lieu": 2.0, "01_tong_quan": 3.0,
-                                "render:others": 1.0, "render:PDF": 6.0}
-    graph = national_graph(times, years=3, collection="ca_nuoc")
-    assert len(graph) == 1 + 3 * (2 + 2 + 1) + 3 * (1 + 2 + 1)
-    assert total_work(graph) == pytest.approx(1.5 + 3 * 12 + 3 * 3.5)
+                                "render:HTML, XLSX, CSV": 1.0, "render:PDF": 6.0, "render:DOCX": 2.0}
+    graph = national_graph(times, years=3, collection="ca_nuoc")  # every render task as measured
+    assert len(graph) == 1 + 3 * (2 + 3 + 1) + 3 * (1 + 1 + 1)
+    assert total_work(graph) == pytest.approx(1.5 + 3 * 14 + 3 * 3.5)
     assert critical_path(graph) == pytest.approx(1.5 + 3 + 6)
     assert makespan(graph, 64) == pytest.approx(critical_path(graph))
