@@ -303,7 +303,9 @@ def trend_lines(ctx, codes: list[str], title: str) -> Chart:  # noqa: ANN001
 
 
 def trend_targets(ctx, code: str = "htx_thanh_lap_moi") -> Chart:  # noqa: ANN001
-    """An indicator per year against its target where one was set."""
+    """An indicator per year against its target where one was set (an assumed one labelled so)."""
+    from kttt.narrative import assumed_codes
+
     h = ctx.history
     targets = ctx.dataset.targets
     years = sorted(set(h["nam"]))
@@ -313,10 +315,13 @@ def trend_targets(ctx, code: str = "htx_thanh_lap_moi") -> Chart:  # noqa: ANN00
     with plt.rc_context(STYLE):
         bars = ax.bar([str(y) for y in years], values.to_numpy(), color=PALETTE[0], width=0.55, label="Thực hiện")
         _bar_labels(ax, bars)
-        marked = [(str(y), goal[y]) for y in years if y in goal.index]
-        if marked:
-            ax.scatter([m[0] for m in marked], [m[1] for m in marked], marker="_", s=900, linewidths=2.5,
-                       color=TARGET_COLOR, label="Kế hoạch", zorder=3)
+        assumed = {y for y in years if code in assumed_codes(targets, y)}
+        for label, shown in (("Kế hoạch", [y for y in years if y not in assumed]),
+                             ("Kế hoạch giả định", sorted(assumed))):  # an assumed target named so
+            marked = [(str(y), goal[y]) for y in shown if y in goal.index]
+            if marked:
+                ax.scatter([m[0] for m in marked], [m[1] for m in marked], marker="_", s=900, linewidths=2.5,
+                           color=TARGET_COLOR, label=label, zorder=3, alpha=1.0 if label == "Kế hoạch" else 0.5)
         ax.yaxis.set_major_formatter(vi_formatter())
         ax.margins(y=0.15)
         title = f"{CATALOGUE[code].name_vi} qua các năm so với kế hoạch"

@@ -33,3 +33,11 @@ def test_the_chart_and_the_assessment_say_assumed(lao_cai_2026: Context) -> None
     text = " ".join(assessment_paragraphs(lao_cai_2026.table, 2026, True,
                                           assumed_targets(lao_cai_2026)))
     assert "kế hoạch giả định (" in text and "% kế hoạch (" not in text
+
+
+def test_the_target_history_chart_names_assumed_targets() -> None:
+    ctx = Context.open(DATA_DIR / "lao_cai", 2026, history=True)
+    legend = [t.get_text() for t in charts.trend_targets(ctx).figure.axes[0].get_legend().get_texts()]
+    assert "Kế hoạch giả định" in legend and "Kế hoạch" not in legend  # every Lào Cai target is assumed
+    real = Context.open(SAMPLE_DATASET, 2022, history=True)
+    assert "Kế hoạch" in [t.get_text() for t in charts.trend_targets(real).figure.axes[0].get_legend().get_texts()]
